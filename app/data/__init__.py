@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engine, migrations, the image store and the audit chain."""

@@ -1,0 +1,1 @@
+"""Plain dataclasses and rules shared by every layer; imports nothing from the app."""

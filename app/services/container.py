@@ -1,0 +1,78 @@
+"""Builds the services from Settings: the one place where the parts are wired together."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.config import Settings
+from app.data import audit_log
+from app.data.audit_log import Checkpoint
+from app.data.db import Database, make_engine
+from app.data.images import ImageStore
+from app.data.migrate import upgrade_to_head
+from app.data.secrets import SecretStore
+from app.domain.clock import Clock, utc_now
+from app.services import system
+from app.services.access import Gate
+from app.services.audit import AuditService
+from app.services.auth import AuthService
+from app.services.passwords import PasswordHashing
+from app.services.policy import PolicyService
+from app.services.reads import ReadService
+from app.services.users import UserService
+
+CHECKPOINT_FILE = "audit-checkpoint.json"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    images: ImageStore
+    secrets: SecretStore
+    auth: AuthService
+    users: UserService
+    policy: PolicyService
+    audit: AuditService
+    reads: ReadService
+    gate: Gate
+    now: Clock
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_services(settings: Settings, *, now: Clock = utc_now, hashing: PasswordHashing | None = None,
+                   secrets: SecretStore | None = None, migrate: bool = True) -> Services:
+    """Open the database (migrating it to the newest schema) and wire every service."""
+    secrets = secrets or SecretStore.for_data_dir(settings.data_dir)
+    engine = make_engine(settings.db_url, secrets)
+    if migrate:
+        upgrade_to_head(engine)
+    db = Database(engine)
+    hashing = hashing or PasswordHashing()
+    images = ImageStore(Path(settings.image_dir))
+    policy = PolicyService(db, now)
+    gate = Gate(db, now, policy.shipped_version)
+
+    with db.transaction() as session:
+        db_id = system.database_id(session)
+    checkpoint = Checkpoint(settings.data_dir / CHECKPOINT_FILE,
+                            secrets.get_or_create_key(f"audit-checkpoint:{db_id}"), db_id)
+
+    def _advance_checkpoint(session) -> None:
+        head = session.info.pop(audit_log.PENDING_HEAD, None)
+        if head is not None:
+            checkpoint.advance(*head)
+
+    db.on_commit(_advance_checkpoint)
+
+    return Services(
+        settings=settings, db=db, images=images, secrets=secrets,
+        auth=AuthService(db, hashing, now, policy.shipped_version, settings.workstation),
+        users=UserService(db, gate, hashing, now, policy.shipped_version),
+        policy=policy,
+        audit=AuditService(db, gate, checkpoint, now),
+        reads=ReadService(db, gate, images, now),
+        gate=gate, now=now,
+    )
