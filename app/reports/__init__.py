@@ -1,0 +1,1 @@
+"""ReportLab documents built from plain data: evidence packets, audit reports."""
