@@ -19,6 +19,7 @@ from app.services.auth import AuthService
 from app.services.passwords import PasswordHashing
 from app.services.policy import PolicyService
 from app.services.reads import ReadService
+from app.services.search import SearchService
 from app.services.users import UserService
 
 CHECKPOINT_FILE = "audit-checkpoint.json"
@@ -35,6 +36,7 @@ class Services:
     policy: PolicyService
     audit: AuditService
     reads: ReadService
+    search: SearchService
     gate: Gate
     now: Clock
 
@@ -74,5 +76,6 @@ def build_services(settings: Settings, *, now: Clock = utc_now, hashing: Passwor
         policy=policy,
         audit=AuditService(db, gate, checkpoint, now),
         reads=ReadService(db, gate, images, now),
+        search=SearchService(db, gate, now),
         gate=gate, now=now,
     )

@@ -333,3 +333,5 @@ def downgrade() -> None:
     op.drop_table('audit_log')
     op.drop_table('audit_head')
     # ### end Alembic commands ###
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS audit_log_refuse()")
