@@ -6,13 +6,16 @@ import getpass
 import json
 import os
 import sys
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from app.config import Settings
 from app.domain.errors import PlateDeskError, Refused, ValidationError
+from app.domain.geo import GeoPoint
 from app.domain.roles import Role, parse_role
+from app.domain.search import DEFAULT_LIMIT, SearchCriteria
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 PASSWORD_ENV = "PLATE_DESK_PASSWORD"
@@ -58,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="seed demo data")
     demo.add_argument("--reads", type=int, required=True)
     demo.add_argument("--seed", type=int, default=424)
+
+    search = commands.add_parser("search", help="historical search (dispatchers, corporals, detectives)")
+    search.add_argument("--plate", help="plate or partial plate: ? one character, * any run")
+    search.add_argument("--fuzzy", action="store_true", help="also match OCR look-alikes (O/0/D/Q, B/8, ...)")
+    search.add_argument("--near", type=_point, help="LAT,LON of a canvass centre")
+    search.add_argument("--radius-m", type=float, help="canvass radius in metres")
+    search.add_argument("--from", dest="start", type=_instant, help="ISO 8601; without an offset, UTC")
+    search.add_argument("--to", dest="end", type=_instant, help="ISO 8601; without an offset, UTC")
+    search.add_argument("--state", help="two-letter state")
+    search.add_argument("--purpose", required=True)
+    search.add_argument("--case", required=True)
+    search.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
+    search.add_argument("--json", action="store_true")
 
     audit = commands.add_parser("audit", help="the access log").add_subparsers(dest="action", required=True)
     audit.add_parser("verify", help="check the access log's hash chain")
@@ -176,8 +192,34 @@ def _audit(args, services, caller) -> int:
     return EXIT_OK
 
 
+def _search(args, services, caller) -> int:
+    if (args.near is None) != (args.radius_m is None):
+        raise UsageError("--near and --radius-m go together")
+    criteria = SearchCriteria(plate=args.plate, fuzzy=args.fuzzy, state=args.state, start=args.start,
+                              end=args.end, near=args.near, radius_m=args.radius_m, limit=args.limit)
+    result = services.search.search(replace(caller, purpose=args.purpose, case_number=args.case), criteria)
+    for hit in result.hits:
+        row = {
+            "id": hit.id, "plate": hit.plate, "state": hit.state,
+            "captured_at": hit.captured_at.isoformat(timespec="seconds") + "Z", "lat": hit.lat, "lon": hit.lon,
+            "source": hit.source, "confidence": round(hit.confidence, 4), "fuzzy": hit.fuzzy,
+        }
+        if args.json:
+            if hit.fuzzy:
+                row["differences"] = hit.differences
+            print(json.dumps(row))
+        else:
+            mark = f"  fuzzy: {hit.differences}" if hit.fuzzy else ""
+            print(f"{hit.id:>9}  {row['captured_at']}  {hit.plate:<9} {hit.state or '--':<3}"
+                  f"{hit.lat:>10.5f} {hit.lon:>11.5f}  {hit.confidence:.2f}  {hit.source}{mark}")
+    if not args.json:
+        more = f" (more matched; showing the newest {args.limit})" if result.truncated else ""
+        print(f"{len(result.hits)} reads{more}", file=sys.stderr)
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[..., int]] = {
-    "init": _init, "users": _users, "policy": _policy, "demo": _demo, "audit": _audit,
+    "init": _init, "users": _users, "policy": _policy, "demo": _demo, "audit": _audit, "search": _search,
 }
 
 
@@ -220,6 +262,24 @@ def _role(text: str) -> Role:
         return parse_role(text)
     except ValidationError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _point(text: str) -> GeoPoint:
+    try:
+        return GeoPoint.parse(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _instant(text: str) -> datetime:
+    """ISO 8601 to naive UTC; a time without an offset is taken as UTC."""
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
 
 
 def _date(text: str) -> date:

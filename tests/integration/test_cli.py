@@ -82,3 +82,43 @@ def test_audit_verify_names_the_record_after_plain_sql_tampering(cli, db_url, tm
     broken = cli("audit", "verify", user="chief_is")
     assert broken.returncode == 1
     assert "record 3" in broken.stdout and "record 3" in broken.stderr
+
+
+def test_search_prints_json_lines_and_refuses_an_officer(cli, db_url):
+    assert cli("init", "--admin", "chief_is").returncode == 0
+    for name, role in (("det1", "detective"), ("off1", "officer")):
+        cli("users", "add", name, "--role", role, user="chief_is", new_password=USER_PASSWORD)
+        cli("users", "training", name, user="chief_is")
+        cli("policy", "accept", user=name, password=USER_PASSWORD)
+    engine = create_engine(make_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO sources (name, kind, lat, lon, description) "
+                          "VALUES ('Foothill & Grand', 'fixed', 34.1365, -117.8653, '')"))
+        conn.execute(text("INSERT INTO plates (text) VALUES ('7ABC123'), ('7ABC128'), ('8XYZ999')"))
+        conn.execute(text(
+            "INSERT INTO plate_reads (plate_id, plate_as_read, state, confidence, captured_at, lat, lon, source_id) "
+            "SELECT p.id, p.text, 'CA', 0.9, :t, 34.1365, -117.8653, s.id FROM plates p, sources s"), {"t": "2026-11-01 21:30:00"})
+    engine.dispose()
+
+    found = cli("search", "--plate", "7ABC12?", "--purpose", "shooting", "--case", "GPD-26-1", "--json",
+                user="det1", password=USER_PASSWORD)
+    assert found.returncode == 0, found.stderr
+    rows = [json.loads(line) for line in found.stdout.splitlines()]
+    assert sorted(r["plate"] for r in rows) == ["7ABC123", "7ABC128"]
+    assert {"id", "plate", "state", "captured_at", "lat", "lon", "source", "confidence", "fuzzy"} <= rows[0].keys()
+    assert rows[0]["captured_at"] == "2026-11-01T21:30:00Z"
+
+    canvass = cli("search", "--near", "34.1366,-117.8654", "--radius-m", "100", "--from", "2026-11-01T21:00:00Z",
+                  "--to", "2026-11-01T23:00:00Z", "--purpose", "shooting", "--case", "GPD-26-1", "--json",
+                  user="det1", password=USER_PASSWORD)
+    assert len(canvass.stdout.splitlines()) == 3
+
+    refused = cli("search", "--plate", "7ABC123", "--purpose", "x", "--case", "y", user="off1", password=USER_PASSWORD)
+    assert refused.returncode == 3 and refused.stderr.startswith("refused:")
+    engine = create_engine(make_url(db_url))
+    with engine.connect() as conn:
+        logged = conn.execute(text("SELECT outcome FROM audit_log WHERE username = 'off1' AND action = 'search'")).all()
+    engine.dispose()
+    assert logged == [("refused",)]
+    nothing = cli("search", "--plate", "*", "--purpose", "x", "--case", "y", user="det1", password=USER_PASSWORD)
+    assert nothing.returncode == 1 and "no known character" in nothing.stderr
