@@ -16,6 +16,7 @@ from app.services import system
 from app.services.access import Gate
 from app.services.audit import AuditService
 from app.services.auth import AuthService
+from app.services.export import ExportService
 from app.services.passwords import PasswordHashing
 from app.services.policy import PolicyService
 from app.services.reads import ReadService
@@ -37,6 +38,7 @@ class Services:
     audit: AuditService
     reads: ReadService
     search: SearchService
+    export: ExportService
     gate: Gate
     now: Clock
 
@@ -77,5 +79,6 @@ def build_services(settings: Settings, *, now: Clock = utc_now, hashing: Passwor
         audit=AuditService(db, gate, checkpoint, now),
         reads=ReadService(db, gate, images, now),
         search=SearchService(db, gate, now),
+        export=ExportService(db, gate, now),
         gate=gate, now=now,
     )

@@ -132,3 +132,17 @@ def test_multi_scene_and_associates(services, detective):
     seed_plates(services, ["ONCE1"], source="convoy cam", start=T0 + timedelta(seconds=10))
     found = services.search.associates(detective, "TARGET", window_s=30, min_occasions=2)
     assert [a.plate for a in found] == ["TAIL1"]
+
+
+def test_export_of_selected_reads_is_an_audited_access(services, detective, corpus, tmp_path):
+    import csv
+
+    hits = services.search.search(detective, SearchCriteria(plate="7A*")).hits[:3]
+    out = tmp_path / "export" / "reads.csv"
+    assert services.export.export_reads_csv(detective, [h.id for h in hits], out) == len(hits)
+    rows = list(csv.DictReader(out.open()))
+    assert sorted(r["plate"] for r in rows) == sorted(h.plate for h in hits)
+    with services.db.transaction() as s:
+        record = s.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(1)).one()
+    assert record.action == "export_csv" and record.result_count == len(hits)
+    assert record.case_number == "GPD-26-1107"
