@@ -45,6 +45,15 @@ class SearchCriteria:
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    id: int
+    name: str
+    kind: str  # fixed | mobile | video | photo
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True)
 class ReadHit:
     id: int
     plate: str

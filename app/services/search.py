@@ -23,7 +23,9 @@ from app.domain.geo import GeoPoint, bounding_box, distance_m, in_polygon, polyg
 from app.domain.patterns import LIKE_ESCAPE, PlatePattern
 from app.domain.plates import normalise_plate
 from app.domain.roles import Permission
-from app.domain.search import Associate, PlateAcrossScenes, ReadHit, Scene, SearchCriteria, SearchResult
+from app.domain.search import (
+    Associate, PlateAcrossScenes, ReadHit, Scene, SearchCriteria, SearchResult, SourceInfo,
+)
 from app.services.access import Gate, facts
 
 MAX_RADIUS_M = 50_000
@@ -58,6 +60,13 @@ class SearchService:
         self._db = db
         self._gate = gate
         self._now = now
+
+    def list_sources(self, caller: Caller) -> list[SourceInfo]:
+        """The cameras and units, for the source filter and the offline map (no plate data)."""
+        self._gate.require(caller, Permission.SEARCH_HISTORY, action="list_sources")
+        with self._db.transaction() as session:
+            rows = session.execute(select(Source).order_by(Source.name)).scalars().all()
+            return [SourceInfo(r.id, r.name, r.kind, r.lat, r.lon) for r in rows]
 
     # --- plate search and canvass -------------------------------------------------------
 
