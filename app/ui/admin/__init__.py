@@ -1,0 +1,1 @@
+"""Administration: user accounts, roles, unlocks and training records."""

@@ -1,0 +1,120 @@
+"""The GUI entry point: log in, acknowledge the policy if needed, then the main window.
+
+Nothing heavy is imported here: recognition (torch, EasyOCR, OpenCV) and pyqtgraph load
+inside the panels that use them, so the log-in window opens at once.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.domain.accounts import Caller
+from app.domain.errors import PlateDeskError
+from app.ui import theme
+from app.ui.common import APPLICATION, ORGANISATION, show_error
+from app.ui.login_dialog import LoginDialog
+from app.ui.main_window import MainWindow
+from app.ui.policy_dialog import PolicyDialog
+from app.ui.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from app.services.container import Services
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Plate Desk")
+    app.setOrganizationName(ORGANISATION)
+    app.setOrganizationDomain("platedesk.local")
+    # Between the log-in window closing and the main window opening no window is shown;
+    # the session decides when the application ends, not the last window.
+    app.setQuitOnLastWindowClosed(False)
+    theme.apply(app)
+    return app
+
+
+class DeskSession(QObject):
+    """Walks one user at a time through log-in → policy → main window, and back on log-out."""
+
+    def __init__(self, services: "Services", quit: Callable[[], None]) -> None:
+        super().__init__()
+        self.services = services
+        self._quit = quit
+        self.workers = WorkerPool(parent=self)
+        self.login_dialog: LoginDialog | None = None
+        self.policy_dialog: PolicyDialog | None = None
+        self.window: MainWindow | None = None
+
+    def show_login(self, message: str = "") -> LoginDialog:
+        dialog = LoginDialog(self.services.auth, self.workers,
+                             first_run_hint=not self.services.users.has_users())
+        if message:
+            dialog.error.setText(message)
+            dialog.error.show()
+        dialog.accepted.connect(lambda: self._logged_in(dialog.caller))
+        dialog.rejected.connect(self._quit)
+        self.login_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _logged_in(self, caller: Caller) -> None:
+        try:
+            accepted = self.services.policy.has_accepted(caller)
+        except PlateDeskError as exc:
+            show_error(None, exc)
+            self.show_login()
+            return
+        if accepted:
+            self.show_main(replace(caller, policy_accepted=True))
+            return
+        dialog = PolicyDialog(self.services.policy, caller)
+        dialog.accepted.connect(lambda: self.show_main(replace(caller, policy_accepted=True)))
+        dialog.rejected.connect(lambda: self._declined(caller))
+        self.policy_dialog = dialog
+        dialog.show()
+
+    def _declined(self, caller: Caller) -> None:
+        try:
+            self.services.auth.logout(caller)
+        except PlateDeskError:
+            pass
+        self.show_login("You declined Policy 424, so you were logged out. ALPR data needs the "
+                        "policy acknowledged.")
+
+    def show_main(self, caller: Caller) -> MainWindow:
+        window = MainWindow(self.services, caller)
+        window.logged_out.connect(lambda message: self._logged_out(window, message))
+        window.closed.connect(self._quit)
+        self.window = window
+        window.show()
+        return window
+
+    def _logged_out(self, window: MainWindow, message: str) -> None:
+        # The next user gets a fresh window; nothing of this session's panels survives.
+        if self.window is window:
+            self.window = None
+        window.deleteLater()
+        self.show_login(message)
+
+    def shutdown(self) -> None:
+        if self.window is not None and self.window.isVisible():
+            self.window.close()
+        self.workers.shutdown()
+
+
+def run_gui(services: "Services") -> int:
+    """Open the log-in window and run until the user quits; returns the exit status."""
+    app = make_application()
+    session = DeskSession(services, app.quit)
+    QTimer.singleShot(0, session.show_login)
+    try:
+        return app.exec()
+    finally:
+        session.shutdown()

@@ -1,0 +1,1 @@
+"""Audit review: verifying and exporting the access log."""

@@ -1,0 +1,159 @@
+"""The main window's sections, in one registry so later panels slot in without touching the window.
+
+Each Section names the permissions that open it (any one suffices) and a factory
+`factory(services, caller) -> QWidget`. A section marked `alpr_data` is shown only to a
+caller whose training is recorded and who has acknowledged the current policy.
+A panel may define `shutdown()` (called when the window closes or the user logs out).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from app.domain.accounts import Caller
+from app.domain.roles import Permission
+
+if TYPE_CHECKING:
+    from app.services.container import Services
+
+PanelFactory = Callable[["Services", Caller], QWidget]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    permissions: frozenset[Permission]
+    factory: PanelFactory
+    alpr_data: bool = True
+
+    def open_to(self, caller: Caller) -> bool:
+        if not any(caller.may(p) for p in self.permissions):
+            return False
+        return not self.alpr_data or (caller.trained and caller.policy_accepted)
+
+
+class PlaceholderPanel(QWidget):
+    """Stands where a feature of a later release will be, saying what it will do and why."""
+
+    def __init__(self, title: str, clause: str, points: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("placeholder")
+        heading = QLabel(title)
+        heading.setObjectName("heading")
+        source = QLabel(clause)
+        source.setObjectName("muted")
+        body = QLabel("<ul style='margin-left:-20px'>" + "".join(f"<li style='margin-bottom:6px'>{p}</li>"
+                                                                for p in points) + "</ul>")
+        body.setWordWrap(True)
+        body.setTextFormat(Qt.RichText)
+        status = QLabel("This section arrives with a later release of Plate Desk. "
+                        "Nothing here reads or shows ALPR data yet.")
+        status.setObjectName("notice")
+        status.setWordWrap(True)
+        card = QFrame()
+        card.setObjectName("card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(24, 20, 24, 20)
+        inner.addWidget(heading)
+        inner.addWidget(source)
+        inner.addWidget(body)
+        inner.addWidget(status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(card)
+        layout.addStretch(1)
+
+
+def placeholder(title: str, clause: str, points: list[str]) -> PanelFactory:
+    return lambda services, caller: PlaceholderPanel(title, clause, points)
+
+
+class AccessGatePanel(QWidget):
+    """What a user sees instead of data sections until training and acknowledgement are recorded."""
+
+    def __init__(self, caller: Caller, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accessGate")
+        missing = []
+        if not caller.trained:
+            missing.append("<b>Your ALPR training is not recorded.</b> Policy 424.3(d): no member may "
+                           "access ALPR data without first completing department-approved training. "
+                           "Ask the Captain (ALPR administrator) or the IS supervisor to record it.")
+        if not caller.policy_accepted:
+            missing.append("<b>You have not acknowledged the current ALPR policy.</b> Policy 424.8: "
+                           "log out and in again to read and acknowledge Policy 424.")
+        heading = QLabel("ALPR data is not available to you yet")
+        heading.setObjectName("heading")
+        body = QLabel("<ul style='margin-left:-20px'>" + "".join(f"<li style='margin-bottom:8px'>{m}</li>"
+                                                                for m in missing) + "</ul>")
+        body.setWordWrap(True)
+        body.setTextFormat(Qt.RichText)
+        after = QLabel(("Once both are recorded" if len(missing) > 1 else "Once that is done")
+                       + ", log out and in again: your sections then appear according to your roles.")
+        after.setObjectName("muted")
+        after.setWordWrap(True)
+        card = QFrame()
+        card.setObjectName("card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(24, 20, 24, 20)
+        inner.addWidget(heading)
+        inner.addWidget(body)
+        inner.addWidget(after)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(card)
+        layout.addStretch(1)
+
+
+def _users_panel(services: "Services", caller: Caller) -> QWidget:
+    from app.ui.admin.users_panel import UsersPanel
+    return UsersPanel(services.users, caller)
+
+
+def _audit_panel(services: "Services", caller: Caller) -> QWidget:
+    from app.ui.audit.audit_panel import AuditPanel
+    return AuditPanel(services.audit, caller)
+
+
+P = Permission
+SECTIONS: list[Section] = [
+    Section("alerts", "Alerts", frozenset({P.VIEW_ALERTS}), placeholder(
+        "Hotlist alerts", "Policy 424.3 — the passive component; 424.3(f) — verify through CLETS", [
+            "Reads matched as they arrive against the stolen vehicle, stolen plate, wanted, missing person "
+            "and BOLO hotlists; an entry added later is back-searched over stored reads.",
+            "Each alert carries a banner: <i>verify through CLETS before enforcement action</i>.",
+            "You record a disposition for every alert: verified, misread or dismissed.",
+        ])),
+    Section("search", "Search", frozenset({P.SEARCH_HISTORY}), placeholder(
+        "Historical search", "Policy 424.3 — the historical component; 424.3(c); 424.5(b)", [
+            "Plate and partial-plate search with <tt>?</tt> (one character) and <tt>*</tt> (any run), "
+            "optionally widened to OCR-confusable characters, every fuzzy hit marked as such.",
+            "Canvass by place and radius (or a drawn area) and a time window, on a map and a timeline.",
+            "A purpose and a case or incident number are asked before any query runs, and every query "
+            "is recorded.",
+        ])),
+    Section("extraction", "Extraction", frozenset({P.EXTRACT_VIDEO}), placeholder(
+        "Video extraction", "Design card — video-file plate extraction with local OCR", [
+            "Open a video file; plates are found and read on this workstation, never sent elsewhere.",
+            "Each read keeps its frame, plate crop, confidence and the file's SHA-256 for the chain of custody.",
+            "Long extractions run in the background with progress and a cancel button.",
+        ])),
+    Section("cases", "Cases & packets", frozenset({P.MANAGE_CASES, P.BUILD_PACKETS}), placeholder(
+        "Cases and evidence packets", "Policy 424.4 — evidence; 424.7 — releasing ALPR data", [
+            "Gather reads into a case; reads in a case go on evidence hold and are kept past retention.",
+            "Build an evidence packet: PDF, original images and a manifest with the SHA-256 of every file, "
+            "written to a folder or removable media.",
+            "Release requests record agency, requester and purpose; only an approved request can export.",
+        ])),
+    Section("audit", "Audit", frozenset({P.AUDIT_REVIEW}), _audit_panel),
+    Section("admin", "Administration", frozenset({P.MANAGE_USERS, P.RECORD_TRAINING}), _users_panel,
+            alpr_data=False),
+]
+
+
+def sections_for(caller: Caller, registry: list[Section] | None = None) -> list[Section]:
+    return [s for s in (SECTIONS if registry is None else registry) if s.open_to(caller)]
