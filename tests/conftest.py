@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, make_url, text
 
 from app.config import Settings, sqlite_url
@@ -19,6 +20,7 @@ from app.data.db import make_engine
 from app.data.migrate import upgrade_to_head
 from app.domain.roles import Role
 from app.services.container import build_services
+from app.services.passwords import PasswordHashing
 
 PG_ENV = "PLATE_DESK_TEST_PG_URL"
 REQUIRE_PG_ENV = "PLATE_DESK_REQUIRE_PG"
@@ -119,9 +121,14 @@ def settings(tmp_path, db_url) -> Settings:
     return Settings(data_dir=tmp_path, db_url=db_url, workstation="test-ws")
 
 
+def fast_hashing() -> PasswordHashing:
+    """Real Argon2id at a test-sized cost: the default parameters are pinned in test_passwords."""
+    return PasswordHashing(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def services(settings, clock):
-    built = build_services(settings, now=clock)
+    built = build_services(settings, now=clock, hashing=fast_hashing())
     yield built
     built.close()
 

@@ -78,7 +78,10 @@ class UserService:
             return user.id
 
     def list_users(self, caller: Caller) -> list[UserSummary]:
-        self._gate.require(caller, Permission.MANAGE_USERS, action="user_list")
+        """Everyone's roles, training and acknowledgement: for the IS supervisor who manages
+        accounts and for the captain who records training (424.8)."""
+        needed = Permission.MANAGE_USERS if caller.may(Permission.MANAGE_USERS) else Permission.RECORD_TRAINING
+        self._gate.require(caller, needed, action="user_list")
         with self._db.transaction() as session:
             version = system.get_setting(session, system.POLICY_VERSION, self._policy_version)
             users = session.scalars(select(User).order_by(User.username)).all()

@@ -45,10 +45,22 @@ def test_every_role_gets_exactly_its_permissions_and_refusals_are_audited(servic
 SERVICE_ACTIONS = {
     "open a read": (Permission.VIEW_READ, lambda s, c, read: s.reads.get_read(c, read)),
     "verify the audit log": (Permission.AUDIT_REVIEW, lambda s, c, read: s.audit.verify(c)),
-    "list users": (Permission.MANAGE_USERS, lambda s, c, read: s.users.list_users(c)),
+    "add a user": (Permission.MANAGE_USERS,
+                   lambda s, c, read: s.users.add_user(c, "newbie", "a long enough new passphrase", [Role.OFFICER])),
     "record training": (Permission.RECORD_TRAINING,
                         lambda s, c, read: s.users.record_training(c, "admin", trainer="x")),
 }
+
+
+def test_users_are_listed_for_whoever_manages_accounts_or_records_training(services, make_user):
+    for role in Role:
+        caller = make_user(f"l_{role.value}", role)
+        allowed = {Role.IS_SUPERVISOR, Role.CAPTAIN}
+        if role in allowed:
+            assert services.users.list_users(caller)
+        else:
+            with pytest.raises(PermissionDenied):
+                services.users.list_users(caller)
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -7,7 +7,7 @@ from app.data.orm import AuditRecord, User
 from app.domain.errors import AccountLocked, AuthenticationFailed
 from app.domain.roles import Role
 from app.services.passwords import PasswordHashing
-from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, fast_hashing
 
 
 def actions(services) -> list[tuple[str, str, str]]:
@@ -67,7 +67,7 @@ def test_hash_is_redone_at_login_when_parameters_rise(services, admin):
     services.auth.login("admin", ADMIN_PASSWORD)
     with services.db.transaction() as s:
         stored = s.scalar(select(User.password_hash).where(User.username == "admin"))
-    assert "m=8," not in stored and not PasswordHashing().needs_rehash(stored)
+    assert "m=8," not in stored and not fast_hashing().needs_rehash(stored)
 
 
 def test_session_unlock_needs_the_password_and_failures_count(services, admin, make_user):
