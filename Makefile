@@ -20,8 +20,9 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The first start on an empty data folder creates the demo users and seeds demo reads.
 run: install
-	$(BIN)/python -m app
+	PLATE_DESK_DEMO=1 $(BIN)/python -m app
 
 test: install-test
 	$(BIN)/lint-imports
