@@ -114,6 +114,12 @@ def _users_panel(services: "Services", caller: Caller) -> QWidget:
     return UsersPanel(services.users, caller)
 
 
+def _search_panel(services: "Services", caller: Caller) -> QWidget:
+    # Imported here: pyqtgraph loads when the page first opens, not at log-in.
+    from app.ui.search.search_panel import SearchPanel
+    return SearchPanel(services, caller)
+
+
 def _audit_panel(services: "Services", caller: Caller) -> QWidget:
     from app.ui.audit.audit_panel import AuditPanel
     return AuditPanel(services.audit, caller)
@@ -128,14 +134,7 @@ SECTIONS: list[Section] = [
             "Each alert carries a banner: <i>verify through CLETS before enforcement action</i>.",
             "You record a disposition for every alert: verified, misread or dismissed.",
         ])),
-    Section("search", "Search", frozenset({P.SEARCH_HISTORY}), placeholder(
-        "Historical search", "Policy 424.3 — the historical component; 424.3(c); 424.5(b)", [
-            "Plate and partial-plate search with <tt>?</tt> (one character) and <tt>*</tt> (any run), "
-            "optionally widened to OCR-confusable characters, every fuzzy hit marked as such.",
-            "Canvass by place and radius (or a drawn area) and a time window, on a map and a timeline.",
-            "A purpose and a case or incident number are asked before any query runs, and every query "
-            "is recorded.",
-        ])),
+    Section("search", "Search", frozenset({P.SEARCH_HISTORY}), _search_panel),
     Section("extraction", "Extraction", frozenset({P.EXTRACT_VIDEO}), placeholder(
         "Video extraction", "Design card — video-file plate extraction with local OCR", [
             "Open a video file; plates are found and read on this workstation, never sent elsewhere.",
