@@ -282,3 +282,99 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+
+
+# --- governance (0004) ---------------------------------------------------------------
+# Hotlist alerts, release requests and their exports, published policy versions.
+# Indexes on the existing `alerts` table are attached here rather than in its class.
+
+Index("uq_alerts_read_entry", Alert.read_id, Alert.entry_id, unique=True)
+Index("ix_alerts_open", Alert.disposition, Alert.created_at)
+
+
+class ReleaseItem(Base):
+    """A read asked for in a release request. No foreign key to plate_reads: the request
+    stays on file (424.7(c)) after retention purges the read."""
+
+    __tablename__ = "release_items"
+    __table_args__ = (UniqueConstraint("request_id", "read_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("release_requests.id"), index=True)
+    read_id: Mapped[int] = mapped_column(Integer)
+
+
+class ReleaseExport(Base):
+    """Each time the data of an approved request left the system, and as what."""
+
+    __tablename__ = "release_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("release_requests.id"), index=True)
+    exported_by: Mapped[str] = mapped_column(String(64))
+    exported_at: Mapped[datetime] = mapped_column(DateTime)
+    destination: Mapped[str] = mapped_column(Text)
+    read_count: Mapped[int] = mapped_column(Integer)
+    file_count: Mapped[int] = mapped_column(Integer)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class PolicyVersion(Base):
+    """A policy version published by the captain or IS supervisor; everyone acknowledges it anew."""
+
+    __tablename__ = "policy_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- cases and packets (0003) ---------------------------------------------------------
+# Evidence packets built for a case, the reads each holds, and each export of one to media.
+# A partial index on the existing `evidence_holds` table serves the retention's "held?" query.
+
+Index("ix_evidence_holds_active", EvidenceHold.read_id,
+      sqlite_where=EvidenceHold.released_at.is_(None), postgresql_where=EvidenceHold.released_at.is_(None))
+Index("ix_evidence_holds_case_read", EvidenceHold.case_id, EvidenceHold.read_id)
+
+
+class EvidencePacket(Base):
+    """A packet as built: its id is printed on every page, its PDF's SHA-256 is in the access log."""
+
+    __tablename__ = "evidence_packets"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    built_by: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(DateTime)
+    purpose: Mapped[str] = mapped_column(Text)
+    read_count: Mapped[int] = mapped_column(Integer)
+    page_count: Mapped[int] = mapped_column(Integer)
+    file_count: Mapped[int] = mapped_column(Integer)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class EvidencePacketRead(Base):
+    """A read in a packet. No foreign key to plate_reads: the record outlives a released,
+    later purged read."""
+
+    __tablename__ = "evidence_packet_reads"
+
+    packet_id: Mapped[str] = mapped_column(ForeignKey("evidence_packets.id"), primary_key=True)
+    read_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class PacketExport(Base):
+    """Each time a packet was written to a folder or removable media as a BagIt bag."""
+
+    __tablename__ = "packet_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    packet_id: Mapped[str] = mapped_column(ForeignKey("evidence_packets.id"), index=True)
+    exported_by: Mapped[str] = mapped_column(String(64))
+    exported_at: Mapped[datetime] = mapped_column(DateTime)
+    destination: Mapped[str] = mapped_column(Text)
+    file_count: Mapped[int] = mapped_column(Integer)
+    tagmanifest_sha256: Mapped[str] = mapped_column(String(64))

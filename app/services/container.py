@@ -15,8 +15,10 @@ from app.domain.clock import Clock, utc_now
 from app.services import system
 from app.services.access import Gate
 from app.services.audit import AuditService
+from app.services.cases import CaseService
 from app.services.auth import AuthService
 from app.services.export import ExportService
+from app.services.packets import PacketService
 from app.services.passwords import PasswordHashing
 from app.services.policy import PolicyService
 from app.services.reads import ReadService
@@ -39,6 +41,8 @@ class Services:
     reads: ReadService
     search: SearchService
     export: ExportService
+    cases: CaseService
+    packets: PacketService
     gate: Gate
     now: Clock
 
@@ -80,5 +84,7 @@ def build_services(settings: Settings, *, now: Clock = utc_now, hashing: Passwor
         reads=ReadService(db, gate, images, now),
         search=SearchService(db, gate, now),
         export=ExportService(db, gate, now),
+        cases=CaseService(db, gate, now),
+        packets=PacketService(db, gate, images, now, work_dir=settings.data_dir / "packets"),
         gate=gate, now=now,
     )

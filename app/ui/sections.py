@@ -120,6 +120,11 @@ def _search_panel(services: "Services", caller: Caller) -> QWidget:
     return SearchPanel(services, caller)
 
 
+def _cases_panel(services: "Services", caller: Caller) -> QWidget:
+    from app.ui.cases import cases_section
+    return cases_section(services, caller)
+
+
 def _audit_panel(services: "Services", caller: Caller) -> QWidget:
     from app.ui.audit.audit_panel import AuditPanel
     return AuditPanel(services.audit, caller)
@@ -141,13 +146,7 @@ SECTIONS: list[Section] = [
             "Each read keeps its frame, plate crop, confidence and the file's SHA-256 for the chain of custody.",
             "Long extractions run in the background with progress and a cancel button.",
         ])),
-    Section("cases", "Cases & packets", frozenset({P.MANAGE_CASES, P.BUILD_PACKETS}), placeholder(
-        "Cases and evidence packets", "Policy 424.4 — evidence; 424.7 — releasing ALPR data", [
-            "Gather reads into a case; reads in a case go on evidence hold and are kept past retention.",
-            "Build an evidence packet: PDF, original images and a manifest with the SHA-256 of every file, "
-            "written to a folder or removable media.",
-            "Release requests record agency, requester and purpose; only an approved request can export.",
-        ])),
+    Section("cases", "Cases & packets", frozenset({P.MANAGE_CASES, P.BUILD_PACKETS}), _cases_panel),
     Section("audit", "Audit", frozenset({P.AUDIT_REVIEW}), _audit_panel),
     Section("admin", "Administration", frozenset({P.MANAGE_USERS, P.RECORD_TRAINING}), _users_panel,
             alpr_data=False),
