@@ -15,13 +15,17 @@ from app.domain.clock import Clock, utc_now
 from app.services import system
 from app.services.access import Gate
 from app.services.audit import AuditService
+from app.services.audit_report import AuditReportService
 from app.services.cases import CaseService
 from app.services.auth import AuthService
 from app.services.export import ExportService
+from app.services.hotlists import HotlistService
 from app.services.packets import PacketService
 from app.services.passwords import PasswordHashing
-from app.services.policy import PolicyService
+from app.services.policy import PolicyAdminService, PolicyService
 from app.services.reads import ReadService
+from app.services.releases import ReleaseService
+from app.services.retention import RetentionService
 from app.services.search import SearchService
 from app.services.users import UserService
 
@@ -43,6 +47,11 @@ class Services:
     export: ExportService
     cases: CaseService
     packets: PacketService
+    hotlists: HotlistService
+    retention: RetentionService
+    releases: ReleaseService
+    policy_admin: PolicyAdminService
+    audit_reports: AuditReportService
     gate: Gate
     now: Clock
 
@@ -75,16 +84,22 @@ def build_services(settings: Settings, *, now: Clock = utc_now, hashing: Passwor
 
     db.on_commit(_advance_checkpoint)
 
+    auth = AuthService(db, hashing, now, policy.shipped_version, settings.workstation)
+    audit = AuditService(db, gate, checkpoint, now)
     return Services(
-        settings=settings, db=db, images=images, secrets=secrets,
-        auth=AuthService(db, hashing, now, policy.shipped_version, settings.workstation),
+        settings=settings, db=db, images=images, secrets=secrets, auth=auth,
         users=UserService(db, gate, hashing, now, policy.shipped_version),
         policy=policy,
-        audit=AuditService(db, gate, checkpoint, now),
+        audit=audit,
         reads=ReadService(db, gate, images, now),
         search=SearchService(db, gate, now),
         export=ExportService(db, gate, now),
         cases=CaseService(db, gate, now),
         packets=PacketService(db, gate, images, now, work_dir=settings.data_dir / "packets"),
+        hotlists=HotlistService(db, gate, images, now),
+        retention=RetentionService(db, gate, images, now),
+        releases=ReleaseService(db, gate, auth, images, now),
+        policy_admin=PolicyAdminService(db, gate, now, policy.shipped_version),
+        audit_reports=AuditReportService(db, gate, audit, now),
         gate=gate, now=now,
     )

@@ -109,9 +109,19 @@ class AccessGatePanel(QWidget):
         layout.addStretch(1)
 
 
-def _users_panel(services: "Services", caller: Caller) -> QWidget:
-    from app.ui.admin.users_panel import UsersPanel
-    return UsersPanel(services.users, caller)
+def _admin_panel(services: "Services", caller: Caller) -> QWidget:
+    from app.ui.admin.admin_tabs import admin_section
+    return admin_section(services, caller)
+
+
+def _alerts_panel(services: "Services", caller: Caller) -> QWidget:
+    from app.ui.alerts import alerts_section
+    return alerts_section(services, caller)
+
+
+def _releases_panel(services: "Services", caller: Caller) -> QWidget:
+    from app.ui.releases import releases_section
+    return releases_section(services, caller)
 
 
 def _search_panel(services: "Services", caller: Caller) -> QWidget:
@@ -126,19 +136,13 @@ def _cases_panel(services: "Services", caller: Caller) -> QWidget:
 
 
 def _audit_panel(services: "Services", caller: Caller) -> QWidget:
-    from app.ui.audit.audit_panel import AuditPanel
-    return AuditPanel(services.audit, caller)
+    from app.ui.audit.audit_panel import audit_section
+    return audit_section(services, caller)
 
 
 P = Permission
 SECTIONS: list[Section] = [
-    Section("alerts", "Alerts", frozenset({P.VIEW_ALERTS}), placeholder(
-        "Hotlist alerts", "Policy 424.3 — the passive component; 424.3(f) — verify through CLETS", [
-            "Reads matched as they arrive against the stolen vehicle, stolen plate, wanted, missing person "
-            "and BOLO hotlists; an entry added later is back-searched over stored reads.",
-            "Each alert carries a banner: <i>verify through CLETS before enforcement action</i>.",
-            "You record a disposition for every alert: verified, misread or dismissed.",
-        ])),
+    Section("alerts", "Alerts", frozenset({P.VIEW_ALERTS}), _alerts_panel),
     Section("search", "Search", frozenset({P.SEARCH_HISTORY}), _search_panel),
     Section("extraction", "Extraction", frozenset({P.EXTRACT_VIDEO}), placeholder(
         "Video extraction", "Design card — video-file plate extraction with local OCR", [
@@ -147,8 +151,10 @@ SECTIONS: list[Section] = [
             "Long extractions run in the background with progress and a cancel button.",
         ])),
     Section("cases", "Cases & packets", frozenset({P.MANAGE_CASES, P.BUILD_PACKETS}), _cases_panel),
+    Section("releases", "Releases", frozenset({P.REQUEST_RELEASE, P.DECIDE_RELEASES}), _releases_panel),
     Section("audit", "Audit", frozenset({P.AUDIT_REVIEW}), _audit_panel),
-    Section("admin", "Administration", frozenset({P.MANAGE_USERS, P.RECORD_TRAINING}), _users_panel,
+    Section("admin", "Administration",
+            frozenset({P.MANAGE_USERS, P.RECORD_TRAINING, P.IMPORT_HOTLISTS, P.RUN_RETENTION}), _admin_panel,
             alpr_data=False),
 ]
 

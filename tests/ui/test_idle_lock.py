@@ -103,7 +103,7 @@ def test_lock_now_from_the_menu(qtbot, desk, idle_clock):
 
 def test_an_open_dialog_is_closed_by_the_lock(qtbot, desk, idle_clock):
     window = _window(qtbot, desk, desk.admin, idle_clock)
-    panel = window.show_section("admin")
+    panel = window.show_section("admin").users_panel
     panel.add_user()
     assert panel.dialog.isVisible()
     idle_clock.advance(minutes=30)

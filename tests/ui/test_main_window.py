@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.domain.roles import Role
 from app.ui.main_window import ACCESS_KEY, MainWindow
-from app.ui.sections import SECTIONS, AccessGatePanel, PlaceholderPanel
+from app.ui.sections import SECTIONS, AccessGatePanel
 
 DATA_SECTIONS = {s.key for s in SECTIONS if s.alpr_data}
 
@@ -19,7 +19,7 @@ def _window(qtbot, desk, caller, idle_clock=None) -> MainWindow:
 
 
 def test_the_registry_has_every_section_of_the_foundation():
-    assert [s.key for s in SECTIONS] == ["alerts", "search", "extraction", "cases", "audit", "admin"]
+    assert [s.key for s in SECTIONS] == ["alerts", "search", "extraction", "cases", "releases", "audit", "admin"]
     assert len({s.key for s in SECTIONS}) == len(SECTIONS)
 
 
@@ -28,7 +28,7 @@ def test_an_officer_sees_alerts_only(qtbot, desk, shoot):
     window = _window(qtbot, desk, officer)
     assert window.section_keys() == ["alerts"]
     panel = window.show_section("alerts")
-    assert isinstance(panel, PlaceholderPanel)
+    assert panel.objectName() == "alertsPanel"
     shoot(window, "main-officer")
     assert "jlee" in window.user_label.text()
     assert window.roles_label.text() == "Officer"
@@ -38,15 +38,17 @@ def test_an_officer_sees_alerts_only(qtbot, desk, shoot):
 def test_a_detective_sees_the_investigation_sections(qtbot, desk):
     detective = desk.make_user("dkim", [Role.DETECTIVE])
     window = _window(qtbot, desk, detective)
-    assert window.section_keys() == ["alerts", "search", "extraction", "cases"]
+    assert window.section_keys() == ["alerts", "search", "extraction", "cases", "releases"]
 
 
 def test_an_is_supervisor_sees_administration_and_audit(qtbot, desk, shoot):
     window = _window(qtbot, desk, desk.admin)
     assert window.section_keys() == ["audit", "admin"]
     assert "search" not in window.section_keys() and "alerts" not in window.section_keys()
-    users = window.show_section("admin")
-    assert users.objectName() == "usersPanel"
+    admin = window.show_section("admin")
+    assert admin.users_panel.objectName() == "usersPanel"
+    tabs = [admin.tabText(i) for i in range(admin.count())]
+    assert tabs == ["Users and training", "Policy acknowledgements", "Hotlists", "Retention"]
     shoot(window, "main-admin")
     window.show_section("audit")
     shoot(window, "main-audit")

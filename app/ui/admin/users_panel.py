@@ -62,7 +62,8 @@ class UsersModel(QAbstractTableModel):
                     or (column == 6 and not user.policy_version_accepted):
                 return QColor(BAD)
         if role == Qt.ToolTipRole and column == 5 and user.training:
-            return "\n".join(f"{t.trained_on:%Y-%m-%d} · {t.curriculum} · {t.trainer}" for t in user.training)
+            return "\n".join(f"{t.trained_on:%Y-%m-%d} · {t.role.label if t.role else 'all roles'} · "
+                             f"{t.curriculum} · {t.trainer}" for t in user.training)
         return None
 
 

@@ -1,1 +1,1 @@
-"""Audit review: verifying and exporting the access log."""
+"""Audit review (424.5(c)): the access log with filters, the chain, export and the bi-annual report."""

@@ -1,0 +1,83 @@
+"""The alerts table: one row per AlertView, newest read first, open alerts in bold."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from app.services.hotlists import DISPOSITION_LABELS, AlertView
+
+COLUMNS = ["Time", "Plate", "Match", "Reason", "Reference", "Source", "Disposition"]
+TIME, PLATE, MATCH, REASON, REFERENCE, SOURCE, DISPOSITION = range(len(COLUMNS))
+REASON_COLOURS = {"stolen_vehicle": "#b3261e", "stolen_plate": "#b3261e", "wanted": "#8a1c7c",
+                  "missing_person": "#1f5fa8", "bolo": "#9a5b00"}
+
+
+def local_text(utc: datetime, seconds: bool = False) -> str:
+    """A stored naive-UTC time in the workstation's zone, with the zone's name."""
+    local = utc.replace(tzinfo=timezone.utc).astimezone()
+    return f"{local:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {local.tzname()}"
+
+
+class AlertsModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.alerts: list[AlertView] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_alerts(self, alerts: list[AlertView]) -> None:
+        self.beginResetModel()
+        self.alerts = list(alerts)
+        self.endResetModel()
+
+    def replace(self, alert: AlertView) -> int:
+        """Put an updated alert in place (after a disposition); its row, or -1."""
+        for row, old in enumerate(self.alerts):
+            if old.id == alert.id:
+                self.alerts[row] = alert
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                return row
+        return -1
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.alerts)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        alert = self.alerts[index.row()]
+        column = index.column()
+        if role == Qt.DisplayRole:
+            return {
+                TIME: local_text(alert.captured_at),
+                PLATE: f"{alert.plate}  {alert.read_state or ''}".rstrip(),
+                MATCH: f"Fuzzy: {alert.differences}" if alert.fuzzy else "Exact",
+                REASON: alert.reason_label,
+                REFERENCE: alert.reference,
+                SOURCE: alert.source,
+                DISPOSITION: DISPOSITION_LABELS.get(alert.disposition, "").split(" (")[0] if alert.disposition
+                else "Open",
+            }[column]
+        if role == Qt.FontRole and (column == PLATE or (column == DISPOSITION and not alert.disposition)):
+            return self._bold
+        if role == Qt.ForegroundRole:
+            if column == REASON:
+                return QColor(REASON_COLOURS.get(alert.reason, "#1b1f24"))
+            if column == MATCH and alert.fuzzy:
+                return QColor("#9a5b00")
+            if column == DISPOSITION and alert.disposition:
+                return QColor("#5f6b7a")
+        if role == Qt.ToolTipRole and column == MATCH and alert.fuzzy:
+            return (f"The read {alert.plate} matched hotlist plate {alert.entry_plate} only with a look-alike "
+                    "character. Compare the plate crop before acting.")
+        return None
