@@ -10,6 +10,7 @@ import logging
 import time
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.domain.errors import PlateDeskError
@@ -113,8 +114,16 @@ class WorkerPool(QObject):
         for signal, slot in ((worker.signals.finished, on_finished), (worker.signals.failed, on_failed),
                              (worker.signals.progress, on_progress), (worker.signals.cancelled, on_cancelled)):
             if slot is not None:
-                signal.connect(slot)
+                signal.connect(self._while_alive(slot))
         return self.run(worker)
+
+    def _while_alive(self, slot: Callable[..., None]) -> Callable[..., None]:
+        """A job may end after the panel that started it (and this pool, its child) is gone:
+        its result is then dropped instead of reaching widgets that no longer exist."""
+        def deliver(*args) -> None:
+            if shiboken6.isValid(self):
+                slot(*args)
+        return deliver
 
     def prepare(self, fn: Job) -> Worker:
         """A worker not yet started: connect to its signals, then `run` it."""
