@@ -12,12 +12,9 @@ def register(commands) -> None:
 
 
 def _demo(args, services, caller) -> int:
-    from app.services.demo import DemoService
-
     if args.reads < 1:
         raise UsageError("--reads must be at least 1")
-    demo = DemoService(services.db, services.gate, services.images, services.now)
-    summary = demo.seed(caller, args.reads, args.seed, progress=stderr_progress())
+    summary = services.demo.seed(caller, args.reads, args.seed, progress=stderr_progress())
     print(f"seeded {summary.reads} reads of {summary.vehicles} vehicles from {summary.sources} sources, "
           f"{summary.first:%Y-%m-%d} to {summary.last:%Y-%m-%d}; {summary.hotlist_entries} hotlist entries")
     return EXIT_OK

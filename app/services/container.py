@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.data import audit_log
@@ -15,7 +17,6 @@ from app.domain.clock import Clock, utc_now
 from app.services import system
 from app.services.access import Gate
 from app.services.audit import AuditService
-from app.services.audit_report import AuditReportService
 from app.services.cases import CaseService
 from app.services.auth import AuthService
 from app.services.export import ExportService
@@ -28,6 +29,10 @@ from app.services.releases import ReleaseService
 from app.services.retention import RetentionService
 from app.services.search import SearchService
 from app.services.users import UserService
+
+if TYPE_CHECKING:
+    from app.services.audit_report import AuditReportService
+    from app.services.demo import DemoService
 
 CHECKPOINT_FILE = "audit-checkpoint.json"
 
@@ -51,9 +56,20 @@ class Services:
     retention: RetentionService
     releases: ReleaseService
     policy_admin: PolicyAdminService
-    audit_reports: AuditReportService
     gate: Gate
     now: Clock
+
+    # Built on first use: their modules pull in ReportLab, NumPy and OpenCV, which the
+    # log-in window must not wait for.
+    @cached_property
+    def audit_reports(self) -> "AuditReportService":
+        from app.services.audit_report import AuditReportService
+        return AuditReportService(self.db, self.gate, self.audit, self.now)
+
+    @cached_property
+    def demo(self) -> "DemoService":
+        from app.services.demo import DemoService
+        return DemoService(self.db, self.gate, self.images, self.now)
 
     def close(self) -> None:
         self.db.dispose()
@@ -100,6 +116,5 @@ def build_services(settings: Settings, *, now: Clock = utc_now, hashing: Passwor
         retention=RetentionService(db, gate, images, now),
         releases=ReleaseService(db, gate, auth, images, now),
         policy_admin=PolicyAdminService(db, gate, now, policy.shipped_version),
-        audit_reports=AuditReportService(db, gate, audit, now),
         gate=gate, now=now,
     )

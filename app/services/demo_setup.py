@@ -24,8 +24,6 @@ DEMO_USERS = {
 def set_up_demo(services: Services, reads: int = DEMO_READS, progress_stream: TextIO = sys.stderr) -> None:
     """Create `admin` and the demo users (all with DEMO_PASSWORD, trained; each acknowledges
     the policy at first log-in) and seed `reads` demo reads."""
-    from app.services.demo import DemoService
-
     services.users.create_first_admin("admin", DEMO_PASSWORD, DEMO_AGENCY, services.settings.workstation,
                                       full_name="Demo IS Supervisor")
     admin = services.auth.login("admin", DEMO_PASSWORD)
@@ -37,6 +35,6 @@ def set_up_demo(services: Services, reads: int = DEMO_READS, progress_stream: Te
     def report(progress: Progress) -> None:
         print(f"\rdemo data: {progress.done:,} of {progress.total:,} reads", end="", file=progress_stream)
 
-    DemoService(services.db, services.gate, services.images, services.now).seed(admin, reads, progress=report)
+    services.demo.seed(admin, reads, progress=report)
     print(file=progress_stream)
     services.auth.logout(admin)
