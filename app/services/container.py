@@ -20,6 +20,7 @@ from app.services.audit import AuditService
 from app.services.cases import CaseService
 from app.services.auth import AuthService
 from app.services.export import ExportService
+from app.services.extraction import ExtractionService
 from app.services.hotlists import HotlistService
 from app.services.packets import PacketService
 from app.services.passwords import PasswordHashing
@@ -56,6 +57,7 @@ class Services:
     retention: RetentionService
     releases: ReleaseService
     policy_admin: PolicyAdminService
+    extraction: ExtractionService
     gate: Gate
     now: Clock
 
@@ -116,5 +118,6 @@ def build_services(settings: Settings, *, now: Clock = utc_now, hashing: Passwor
         retention=RetentionService(db, gate, images, now),
         releases=ReleaseService(db, gate, auth, images, now),
         policy_admin=PolicyAdminService(db, gate, now, policy.shipped_version),
+        extraction=ExtractionService(db, gate, images, now),
         gate=gate, now=now,
     )

@@ -36,42 +36,6 @@ class Section:
         return not self.alpr_data or (caller.trained and caller.policy_accepted)
 
 
-class PlaceholderPanel(QWidget):
-    """Stands where a feature of a later release will be, saying what it will do and why."""
-
-    def __init__(self, title: str, clause: str, points: list[str], parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("placeholder")
-        heading = QLabel(title)
-        heading.setObjectName("heading")
-        source = QLabel(clause)
-        source.setObjectName("muted")
-        body = QLabel("<ul style='margin-left:-20px'>" + "".join(f"<li style='margin-bottom:6px'>{p}</li>"
-                                                                for p in points) + "</ul>")
-        body.setWordWrap(True)
-        body.setTextFormat(Qt.RichText)
-        status = QLabel("This section arrives with a later release of Plate Desk. "
-                        "Nothing here reads or shows ALPR data yet.")
-        status.setObjectName("notice")
-        status.setWordWrap(True)
-        card = QFrame()
-        card.setObjectName("card")
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(24, 20, 24, 20)
-        inner.addWidget(heading)
-        inner.addWidget(source)
-        inner.addWidget(body)
-        inner.addWidget(status)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(card)
-        layout.addStretch(1)
-
-
-def placeholder(title: str, clause: str, points: list[str]) -> PanelFactory:
-    return lambda services, caller: PlaceholderPanel(title, clause, points)
-
-
 class AccessGatePanel(QWidget):
     """What a user sees instead of data sections until training and acknowledgement are recorded."""
 
@@ -130,6 +94,11 @@ def _search_panel(services: "Services", caller: Caller) -> QWidget:
     return SearchPanel(services, caller)
 
 
+def _extraction_panel(services: "Services", caller: Caller) -> QWidget:
+    from app.ui.extraction import extraction_section
+    return extraction_section(services, caller)
+
+
 def _cases_panel(services: "Services", caller: Caller) -> QWidget:
     from app.ui.cases import cases_section
     return cases_section(services, caller)
@@ -144,12 +113,7 @@ P = Permission
 SECTIONS: list[Section] = [
     Section("alerts", "Alerts", frozenset({P.VIEW_ALERTS}), _alerts_panel),
     Section("search", "Search", frozenset({P.SEARCH_HISTORY}), _search_panel),
-    Section("extraction", "Extraction", frozenset({P.EXTRACT_VIDEO}), placeholder(
-        "Video extraction", "Design card — video-file plate extraction with local OCR", [
-            "Open a video file; plates are found and read on this workstation, never sent elsewhere.",
-            "Each read keeps its frame, plate crop, confidence and the file's SHA-256 for the chain of custody.",
-            "Long extractions run in the background with progress and a cancel button.",
-        ])),
+    Section("extraction", "Extraction", frozenset({P.EXTRACT_VIDEO}), _extraction_panel),
     Section("cases", "Cases & packets", frozenset({P.MANAGE_CASES, P.BUILD_PACKETS}), _cases_panel),
     Section("releases", "Releases", frozenset({P.REQUEST_RELEASE, P.DECIDE_RELEASES}), _releases_panel),
     Section("audit", "Audit", frozenset({P.AUDIT_REVIEW}), _audit_panel),

@@ -1,0 +1,205 @@
+"""The opened files (each with its SHA-256 and recording start) and the facts a save needs.
+
+Start times are typed in the workstation's zone and held as naive UTC. A file's own metadata
+(MP4 header, photo EXIF) pre-fills its start; a file that does not say stays empty until the
+user gives one: evidence must not carry a guessed time. With several files the start field
+edits the selected files (all of them when none is selected).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
+                               QTableWidgetItem, QWidget)
+
+from app.domain.errors import ValidationError
+from app.domain.geo import GeoPoint
+from app.services.extraction import SourceFile
+from app.ui.search.localtime import local_text, to_local, to_utc, zone_name
+
+START_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def parse_local(text: str) -> datetime:
+    """'2026-06-01 07:00' or '2026-06-01 07:00:05' in the workstation's zone, as naive UTC."""
+    text = text.strip()
+    try:
+        local = datetime.fromisoformat(text.replace("T", " "))
+    except ValueError:
+        raise ValidationError(f"A start time is YYYY-MM-DD HH:MM:SS ({zone_name()}); not {text!r}.") from None
+    if local.tzinfo is not None:
+        return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return to_utc(local)
+
+
+class FilesTable(QTableWidget):
+    """File, kind, SHA-256 and recording start of every opened file."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(0, 4, parent)
+        self.setObjectName("filesTable")
+        self.setHorizontalHeaderLabels(["File", "Kind", "SHA-256", f"Recording start ({zone_name()})"])
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+
+    def show_files(self, files: list[SourceFile], starts: dict[str, datetime | None]) -> None:
+        self.setRowCount(len(files))
+        for row, f in enumerate(files):
+            name = QTableWidgetItem(f.name)
+            name.setToolTip(f.path)
+            sha = QTableWidgetItem(f"{f.sha256[:16]}…")
+            sha.setToolTip(f"SHA-256 {f.sha256}\nrecorded when the file was opened, before it was read")
+            sha.setFont(_mono())
+            for col, item in enumerate((name, QTableWidgetItem(f.kind), sha)):
+                self.setItem(row, col, item)
+            self.set_start(row, starts.get(f.path), from_file=starts.get(f.path) == f.recorded_start)
+
+    def set_start(self, row: int, start: datetime | None, from_file: bool = False) -> None:
+        item = QTableWidgetItem(local_text(start) if start else "— give the start time")
+        if start is None:
+            item.setForeground(Qt.darkRed)
+        item.setToolTip("From the file's own metadata" if start and from_file else
+                        "Typed by you" if start else "The file does not say when it was recorded")
+        self.setItem(row, 3, item)
+
+
+def _mono():
+    from PySide6.QtGui import QFont
+
+    font = QFont("DejaVu Sans Mono")
+    font.setPointSizeF(9)
+    return font
+
+
+class SourceForm(QWidget):
+    """Start time, place, source name, purpose and case number, with the opened files."""
+
+    starts_changed = Signal(object)  # dict file -> naive UTC start or None
+    edited = Signal()  # the user typed in a field
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.files: list[SourceFile] = []
+        self.starts: dict[str, datetime | None] = {}
+        self.table = FilesTable()
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.start_edit = QLineEdit()
+        self.start_edit.setObjectName("startEdit")
+        self.start_edit.setPlaceholderText("YYYY-MM-DD HH:MM:SS")
+        self.start_edit.editingFinished.connect(self._start_edited)
+        self.start_hint = QLabel(f"{zone_name()}; pre-filled from the file when it says")
+        self.start_hint.setObjectName("muted")
+        self.place_edit = QLineEdit()
+        self.place_edit.setObjectName("placeEdit")
+        self.place_edit.setPlaceholderText("LAT,LON e.g. 34.1365,-117.8653")
+        self.source_edit = QLineEdit()
+        self.source_edit.setObjectName("sourceEdit")
+        self.source_edit.setPlaceholderText("e.g. Dash camera, unit 12")
+        self.purpose_edit = QLineEdit()
+        self.purpose_edit.setObjectName("purposeEdit")
+        self.purpose_edit.setPlaceholderText("e.g. Hit and run investigation")
+        self.case_edit = QLineEdit()
+        self.case_edit.setObjectName("caseEdit")
+        self.case_edit.setPlaceholderText("e.g. GPD-26-1107")
+
+        for edit in (self.start_edit, self.place_edit, self.source_edit, self.purpose_edit, self.case_edit):
+            edit.textEdited.connect(self.edited)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        grid.addWidget(self.table, 0, 0, 1, 5)
+        grid.addWidget(QLabel("Recording start:"), 1, 0)
+        grid.addWidget(self.start_edit, 1, 1)
+        grid.addWidget(self.start_hint, 1, 2, 1, 3)
+        grid.addWidget(QLabel("Place:"), 2, 0)
+        grid.addWidget(self.place_edit, 2, 1)
+        grid.addWidget(QLabel("Source name:"), 2, 2)
+        grid.addWidget(self.source_edit, 2, 3, 1, 2)
+        grid.addWidget(QLabel("Purpose:"), 3, 0)
+        grid.addWidget(self.purpose_edit, 3, 1)
+        grid.addWidget(QLabel("Case / incident no.:"), 3, 2)
+        grid.addWidget(self.case_edit, 3, 3, 1, 2)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
+        grid.setColumnMinimumWidth(1, 240)  # a long hint wraps instead of squeezing the fields
+        self.start_hint.setWordWrap(True)
+
+    # --- files and start times ------------------------------------------------------------
+
+    def set_files(self, files: list[SourceFile]) -> None:
+        self.files = list(files)
+        self.starts = {f.path: f.recorded_start for f in files}
+        self.table.show_files(self.files, self.starts)
+        rows = min(len(files), 4)
+        self.table.setFixedHeight(self.table.horizontalHeader().height() + 24 * max(rows, 1) + 4)
+        hint = f"{zone_name()}; pre-filled from the file when it says"
+        if len(files) > 1:
+            hint += " · applies to the files selected above (all, when none is)"
+        self.start_hint.setText(hint)
+        first = next((s for s in self.starts.values() if s is not None), None)
+        self.start_edit.setText(_local_field(first))
+        self.starts_changed.emit(dict(self.starts))
+
+    def _targets(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return rows or list(range(len(self.files)))
+
+    def _selection_changed(self) -> None:
+        rows = self._targets()
+        if rows:
+            self.start_edit.setText(_local_field(self.starts.get(self.files[rows[0]].path)))
+
+    def _start_edited(self) -> None:
+        text = self.start_edit.text().strip()
+        if not text or not self.files:
+            return
+        try:
+            start = parse_local(text)
+        except ValidationError:
+            return  # reported when the user saves
+        for row in self._targets():
+            path = self.files[row].path
+            if self.starts.get(path) != start:
+                self.starts[path] = start
+                self.table.set_start(row, start, from_file=start == self.files[row].recorded_start)
+        self.starts_changed.emit(dict(self.starts))
+
+    def set_start_text(self, text: str) -> None:
+        """Type a start time (for the selected files, or all) as a user would."""
+        self.start_edit.setText(text)
+        self._start_edited()
+
+    # --- what a save needs ----------------------------------------------------------------
+
+    def save_facts(self) -> tuple[dict[str, datetime], GeoPoint, str, str, str]:
+        """(starts, place, source name, purpose, case number), or ValidationError naming what is missing."""
+        self._start_edited()
+        missing = [f.name for f in self.files if self.starts.get(f.path) is None]
+        if missing:
+            raise ValidationError(f"Give the recording start time of {', '.join(missing)}.")
+        if not self.place_edit.text().strip():
+            raise ValidationError("Give the place of the recording as LAT,LON.")
+        place = GeoPoint.parse(self.place_edit.text().strip())
+        source = self.source_edit.text().strip()
+        if not source:
+            raise ValidationError("Name the source: the camera, unit or witness the files come from.")
+        purpose, case = self.purpose_edit.text().strip(), self.case_edit.text().strip()
+        if not purpose or not case:
+            raise ValidationError("Give the purpose and the case or incident number (Policy 424.5(b)).")
+        return {p: s for p, s in self.starts.items() if s is not None}, place, source, purpose, case
+
+
+def _local_field(start: datetime | None) -> str:
+    return f"{to_local(start):{START_FORMAT}}" if start else ""

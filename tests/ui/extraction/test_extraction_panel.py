@@ -1,0 +1,162 @@
+"""The extraction page through pytest-qt: hashing, progress, cancel, review, save, add to case."""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+from sqlalchemy import func, select
+
+from app.data.orm import AuditRecord, EvidenceHold, PlateRead
+from app.domain.search import SearchCriteria
+from app.ui.extraction import review_model as rm
+from app.ui.extraction.extraction_panel import ExtractionPanel, time_left
+from app.jobs import Progress
+from tests.ui.extraction.conftest import make_panel
+from tests.ui.extraction.fakes import StandInEngine, write_video
+
+PURPOSE, CASE = "Hit and run investigation", "GPD-26-2001"
+
+
+def _open(qtbot, panel, paths):
+    with qtbot.waitSignal(panel.files_hashed, timeout=10_000) as hashed:
+        panel.open_paths(paths)
+    return hashed.args[0]
+
+
+def _fill(panel, place="34.1365,-117.8653", source="Dash camera, unit 12"):
+    panel.form.place_edit.setText(place)
+    panel.form.source_edit.setText(source)
+    panel.form.purpose_edit.setText(PURPOSE)
+    panel.form.case_edit.setText(CASE)
+
+
+def _count(services, model, *where):
+    with services.db.transaction() as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_open_hashes_and_prefills_then_progress_arrives_off_the_gui_thread(qtbot, panel, clip, engine, shoot):
+    [opened] = _open(qtbot, panel, [clip])
+    assert panel.form.table.rowCount() == 1 and opened.sha256 in panel.form.table.item(0, 2).toolTip()
+    assert panel.form.start_edit.text()  # from the MP4 header
+    seen: list[Progress] = []
+    panel.progressed.connect(seen.append)
+    with qtbot.waitSignal(panel.extracted, timeout=20_000) as done:
+        qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+        assert not panel.run_button.isEnabled() and panel.cancel_button.isEnabled()
+    assert [r.plate for r in done.args[0]] == ["7ABC123"]
+    assert seen and seen[-1].done == seen[-1].total
+    assert "frames/s" in panel.rate_label.text()
+    assert "MainThread" not in engine.threads  # the window stayed free while the model worked
+    model = panel.model
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, rm.CROP), Qt.DecorationRole) is not None
+    assert model.data(model.index(0, rm.TIME)).startswith("2026-06-01")
+    qtbot.waitUntil(lambda: panel.save_button.isEnabled())
+    shoot(panel, "extraction-video")
+
+
+def test_cancel_stops_within_a_second_and_keeps_nothing(qtbot, desk, detective, tmp_path, shoot):
+    slow = StandInEngine(delay_s=0.05)
+    panel = make_panel(qtbot, desk, detective, slow)
+    try:
+        long_clip = write_video(tmp_path / "long.mp4", frames=600)
+        _open(qtbot, panel, [long_clip])
+        with qtbot.waitSignal(panel.progressed, timeout=20_000,
+                              check_params_cb=lambda p: 0 < p.done < p.total):
+            panel.run()
+        qtbot.waitUntil(lambda: "left" in panel.rate_label.text(), timeout=10_000)
+        shoot(panel, "extraction-running")
+        asked = time.monotonic()
+        with qtbot.waitSignal(panel.extraction_cancelled, timeout=5_000):
+            qtbot.mouseClick(panel.cancel_button, Qt.LeftButton)
+        assert time.monotonic() - asked < 1.0
+        assert panel.model.rowCount() == 0 and "nothing was kept" in panel.rate_label.text()
+        assert _count(desk.services, PlateRead) == 0
+        qtbot.waitUntil(lambda: panel.run_button.isEnabled())
+    finally:
+        panel.shutdown()
+
+
+def test_review_corrects_drops_and_saves_reads_a_search_then_finds(qtbot, panel, photos, desk, detective, shoot):
+    _open(qtbot, panel, [photos])
+    assert panel.form.start_edit.text() == ""  # these photos carry no usable time
+    with qtbot.waitSignal(panel.extracted, timeout=20_000):
+        panel.run()
+    model = panel.model
+    assert model.rowCount() == 2
+    assert model.data(model.index(0, rm.TIME)) == "start time needed"
+    panel.form.set_start_text("2026-05-01 10:00:00")
+    assert model.data(model.index(0, rm.TIME)).startswith("2026-05-01 10:00:00")
+    panel.table.edit(model.index(0, rm.PLATE))  # as a double-click does
+    editor = panel.table.findChild(QLineEdit)
+    assert editor is not None and editor.text() == "7ABC123"
+    editor.setText("7abc-128")
+    qtbot.keyClick(editor, Qt.Key_Return)  # the delegate commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: model.data(model.index(0, rm.PLATE), Qt.EditRole) == "7ABC128")
+    assert model.data(model.index(0, rm.PLATE)) == "7ABC128 ✎"
+    assert model.data(model.index(0, rm.OCR)) == "7ABC123"
+    panel.table.selectRow(1)
+    qtbot.mouseClick(panel.drop_button, Qt.LeftButton)
+    assert model.kept() == 1 and "1 dropped" in panel.review_info.text()
+
+    qtbot.mouseClick(panel.save_button, Qt.LeftButton)  # the form is not filled in yet
+    assert panel.error.isVisible() and "place" in panel.error.text()
+    qtbot.keyClicks(panel.form.place_edit, "34.1365,-117.8653")
+    assert not panel.error.isVisible()  # typing clears the stale complaint
+    _fill(panel)
+    shoot(panel, "extraction-review")
+    panel.resize(960, 700)
+    shoot(panel, "extraction-review-narrow")
+    panel.resize(1280, 860)
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+        qtbot.mouseClick(panel.save_button, Qt.LeftButton)
+    [read_id] = saved.args[0]
+    assert not panel.error.isVisible() and "Saved 1 read" in panel.message.text()
+    assert panel.saved_box.isVisible() and panel.case_button.isEnabled()
+    assert model.rowCount() == 2 and model.locked and not panel.save_button.isEnabled()
+    shoot(panel, "extraction-saved")
+
+    from dataclasses import replace
+    searcher = replace(detective, purpose=PURPOSE, case_number=CASE)
+    hits = desk.services.search.search(searcher, SearchCriteria(plate="7ABC128")).hits
+    assert [h.id for h in hits] == [read_id] and hits[0].plate_as_read == "7ABC123"
+    assert hits[0].source == "Dash camera, unit 12"
+    assert _count(desk.services, AuditRecord, AuditRecord.action == "read_corrected") == 1
+
+    desk.services.cases.create_case(searcher, CASE, "Hit and run on Foothill")
+    with qtbot.waitSignal(panel.added_to_case, timeout=10_000):
+        panel.add_to_case(CASE)
+    assert _count(desk.services, EvidenceHold, EvidenceHold.read_id == read_id) == 1
+    assert "evidence hold" in panel.message.text() and not panel.case_button.isEnabled()
+
+
+def test_a_refused_role_sees_the_reason(qtbot, desk, clip, engine):
+    from app.domain.roles import Role
+
+    officer = desk.make_user("ofc.lee", [Role.OFFICER])
+    panel = make_panel(qtbot, desk, officer, engine)
+    try:
+        _open(qtbot, panel, [clip])
+        with qtbot.waitSignal(panel.job_failed, timeout=10_000):
+            panel.run()
+        assert panel.error.isVisible() and "do not allow" in panel.error.text()
+        assert engine.calls == 0
+    finally:
+        panel.shutdown()
+
+
+def test_the_section_factory_builds_the_panel(qtbot, desk, detective):
+    from app.ui.extraction import extraction_section
+
+    widget = extraction_section(desk.services, detective)
+    qtbot.addWidget(widget)
+    assert isinstance(widget, ExtractionPanel) and not widget.run_button.isEnabled()
+    widget.shutdown()
+
+
+def test_time_left_reads_from_the_rate():
+    assert time_left(Progress(100, 1000, "", 30.0)) == "0:30 left"
+    assert time_left(Progress(0, 300_000, "", 25.0)) == "3:20:00 left"
+    assert time_left(Progress(5, 10, "", None)) == ""
