@@ -97,8 +97,9 @@ def _line_from(group: np.ndarray, dark: bool) -> TextLine | None:
     if np.sum(w / h > 0.3) < 2:
         return None
     gh = float(np.median(h))
-    # A chain of many more glyphs than a plate holds is running text (a sign, a banner).
-    if len(group) > _MAX_GLYPHS:
+    # A chain of many more glyphs than a plate holds is running text (a sign, a banner);
+    # eight glyphs and a gap for an emblem span about seven glyph heights.
+    if len(group) > _MAX_GLYPHS or np.ptp(np.r_[x, x + w]) > 9 * gh:
         return None
     cx = x + w / 2
     bottom = y + h
@@ -126,10 +127,46 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
                 cv2.THRESH_BINARY_INV if dark else cv2.THRESH_BINARY, block, 7,
             )
             for group in _chains(_glyphs(binary, max_h)):
-                line = _line_from(group, dark)
+                line = _line_from(_grow(group, binary), dark)
                 if line is not None:
                     lines.append(line)
     return _dedupe(sorted(lines, key=lambda l: (-l.glyph_h * min(l.glyphs, 8))))
+
+
+def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
+    """Add end glyphs the chain missed because they touch something above or below.
+
+    A first or last character often merges with the plate frame, a sticker or a bolt,
+    and the merged blob is not glyph-shaped. Cut to the band of the line's glyphs, it is
+    again: look beside each end of the chain, inside that band only.
+    """
+    x, y, w, h = group.T
+    gh = float(np.median(h))
+    top, bottom = int(np.median(y)), int(np.median(y + h))
+    H, W = binary.shape
+    if bottom - top < 6:
+        return group
+    boxes = [tuple(b) for b in group]
+    for side in (-1, 1):
+        for _ in range(2):  # at most two glyphs per end
+            edge = min(b[0] for b in boxes) if side < 0 else max(b[0] + b[2] for b in boxes)
+            x0 = int(max(0, edge - 1.3 * gh)) if side < 0 else int(edge + 1)
+            x1 = int(edge - 1) if side < 0 else int(min(W, edge + 1.3 * gh))
+            if x1 - x0 < 3:
+                break
+            band = binary[max(0, top): min(H, bottom), x0:x1]
+            n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+            found = [
+                (sx + x0, top + sy, sw, sh) for sx, sy, sw, sh, area in stats[1:]
+                # Not thinner than a quarter glyph: the plate's own edge is a thin upright too.
+                if sh >= 0.8 * (bottom - top) and 0.25 * gh <= sw <= 0.9 * gh and area >= 0.15 * sw * sh
+            ]
+            if not found:
+                break
+            boxes.append(max(found, key=lambda b: b[0]) if side < 0 else min(found, key=lambda b: b[0]))
+    if len(boxes) == len(group):
+        return group
+    return np.array(sorted(boxes), np.float32)
 
 
 def _odd(n: int) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 PLATE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 LINE_HEIGHT = 64  # the input height EasyOCR's generation-2 recogniser was trained at
 _MAX_LINE_WIDTH = 512
+_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class EasyOcrEngine:
     The model is loaded once, on the first call, under a lock (the GUI may start a job
     while a previous engine is still warming up). The GPU is used when torch sees one.
     `weights` replaces the stock `english_g2` state with a fine-tuned one of the same
-    architecture; by default the one under resources/ocr is used when present.
+    architecture: True (the default) uses resources/ocr/plate_g2.pth when it exists,
+    None or False the stock weights, a path that file.
     """
 
     def __init__(self, weights: Path | None | bool = True, threads: int | None = None) -> None:
@@ -64,6 +66,11 @@ class EasyOcrEngine:
         self._device = "cpu"
         self._columns: np.ndarray | None = None  # engine class index -> plate column or -1
         self._characters: list[str] = []
+
+    @property
+    def weights(self) -> Path | None:
+        """The fine-tuned state in use, or None for EasyOCR's stock english_g2."""
+        return self._weights
 
     @property
     def loaded(self) -> bool:
@@ -109,13 +116,22 @@ class EasyOcrEngine:
             self._load()
         import torch
 
-        batch = _batch(lines)
-        with torch.no_grad():
-            logits = self._model(torch.from_numpy(batch).to(self._device), None)
-            probs = torch.softmax(logits, dim=2).cpu().numpy()
-        return [
-            decode_ctc(p, self._characters, self._columns) for p in probs
-        ]
+        resized = [_resize_line(line) for line in lines]
+        out: list[LineReading | None] = [None] * len(lines)
+        # Batch lines of similar width: padding a short line to a long one's width costs
+        # as much recogniser time (the LSTM runs over every column) as reading it again.
+        order = sorted(range(len(lines)), key=lambda i: resized[i].shape[1])
+        while order:
+            widest = resized[order[0]].shape[1] * 1.25 + 8
+            chunk = [i for i in order[:_BATCH] if resized[i].shape[1] <= widest]
+            order = order[len(chunk):]
+            batch = _batch([resized[i] for i in chunk])
+            with torch.no_grad():
+                logits = self._model(torch.from_numpy(batch).to(self._device), None)
+                probs = torch.softmax(logits, dim=2).cpu().numpy()
+            for i, p in zip(chunk, probs):
+                out[i] = decode_ctc(p, self._characters, self._columns)
+        return out  # type: ignore[return-value]
 
 
 def _plate_columns(characters: list[str]) -> np.ndarray:
@@ -128,13 +144,15 @@ def _plate_columns(characters: list[str]) -> np.ndarray:
     return cols
 
 
-def _batch(lines: Sequence[np.ndarray]) -> np.ndarray:
-    """Resize lines to the network height, pad right with the last column (as EasyOCR does)."""
-    resized = []
-    for line in lines:
-        h, w = line.shape[:2]
-        width = int(min(_MAX_LINE_WIDTH, max(LINE_HEIGHT // 2, round(w * LINE_HEIGHT / max(h, 1)))))
-        resized.append(_resize(line, width))
+def _resize_line(line: np.ndarray) -> np.ndarray:
+    """To the network height, keeping the aspect ratio (within limits)."""
+    h, w = line.shape[:2]
+    width = int(min(_MAX_LINE_WIDTH, max(LINE_HEIGHT // 2, round(w * LINE_HEIGHT / max(h, 1)))))
+    return _resize(line, width)
+
+
+def _batch(resized: Sequence[np.ndarray]) -> np.ndarray:
+    """Stack resized lines, padding right with each line's last column (as EasyOCR does)."""
     width = max(r.shape[1] for r in resized)
     out = np.empty((len(resized), 1, LINE_HEIGHT, width), np.float32)
     for i, r in enumerate(resized):

@@ -1,0 +1,130 @@
+"""Is this text a plate, and which characters can a plate format settle?
+
+US states issue serials in a handful of letter/digit layouts (CA `1ABC234`, NY/PA/TX
+`ABC1234`, many states `ABC123` or `123ABC`). When a read fits exactly one layout once
+look-alike characters (O/0, B/8, S/5, ...) are allowed to swap, the layout decides those
+characters. When it fits several layouts, or none, the read is left as the OCR saw it:
+vanity plates are legal and a wrong "correction" is worse than an honest misread.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.domain.plates import confusables, normalise_plate
+
+from .ocr import PLATE_ALPHABET
+
+# L = letter, D = digit. Common passenger serial layouts; vanity plates fit none.
+SERIAL_FORMATS: tuple[str, ...] = (
+    "DLLLDDD",  # CA
+    "LLLDDDD",  # NY, PA, TX, GA, NC, VA, WA, OH, MI, AZ, ...
+    "LLLDDD",   # many states' older series
+    "DDDLLL",
+    "LLDDDD",
+    "DDDDLL",
+    "DLLDDD",
+    "LLDLLD",   # FL-style mixed series
+    "DDDLLLL",
+    "LLDDDDD",
+)
+
+_LETTER_COLS = np.array([c.isalpha() for c in PLATE_ALPHABET])
+
+# Words that sit on plates and frames but are never the plate number. Compared after
+# normalisation, so 'New York' is 'NEWYORK'.
+_NOT_PLATES = frozenset(normalise_plate(w) for w in (
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida "
+    "Georgia Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland "
+    "Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada "
+    "Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Washington "
+    "Wisconsin Wyoming Jersey Hampshire Carolina Dakota Mexico York Island "
+    "State Sunshine Empire Garden Aloha Famous Potatoes Scenic Vacationland Ocean "
+    "Dealer Motors Auto Sales Ford Toyota Honda Nissan Chevrolet Chevy Dodge Lexus "
+    "Kia Hyundai Buick Jeep Subaru Mazda Acura Volvo Audi BMW Tundra Camry Accord "
+    "Civic Altima Maxima Sentra Corolla Explorer Denali Hybrid Limited Sport "
+    "Exit Only Stop Notice Parking Private Visit Www Com Live Free Die "
+    "Land Lincoln Grand Canyon Great Lakes Pure Michigan Wild Wonderful First Nation "
+    "Treasure Lone Star Peach Golden Natural Sportsmans Paradise Heart Dixie Lakes "
+    "Evergreen Beehive Keystone Centennial Sooner Volunteer Bluegrass Hoosier "
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec"
+).split()) | {"NEWYORK", "NEWJERSEY", "NEWMEXICO", "NEWHAMPSHIRE", "RHODEISLAND",
+              "WESTVIRGINIA", "NORTHCAROLINA", "SOUTHCAROLINA", "NORTHDAKOTA",
+              "SOUTHDAKOTA", "DISTRICTOFCOLUMBIA", "EMPIRESTATE", "SUNSHINESTATE",
+              "LIVEFREEORDIE", "OCEANSTATE", "GARDENSTATE", "FAMOUSPOTATOES"}
+
+# An on-screen clock or date: 12:34, 12:34:56, 2024-06-01, 06/01/24, 08.42.14. A single
+# dash between digits is not enough: plates print 'ABC-1234' and '123-456'.
+_CLOCK = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d\s*\.\s*\d{2}|\d{1,4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d{1,4}"
+                    r"|(19|20)\d\d\W{0,2}[01]\d\W{0,2}[0-3]\d"  # a date whose dashes were lost
+                    r"|^\W*\d+\s*[':.,]\s*\d+"  # digit groups split by marks plates do not print
+                    r"|^\W*\d{1,2}\s+\d{1,2}\s+\d{1,2}\W*$")  # 06 01 14: a clock read without colons
+
+
+@dataclass(frozen=True)
+class PlateText:
+    plate: str  # final text
+    corrected: bool  # a format changed at least one character
+    layout: str | None  # the serial format it fits, if any
+
+
+def is_plate_text(plate: str, raw_text: str = "") -> bool:
+    """Could `plate` (normalised) be a US plate number, given the raw OCR text?"""
+    if not 2 <= len(plate) <= 8:
+        return False
+    if plate in _NOT_PLATES:
+        return False
+    if raw_text and _CLOCK.search(raw_text):
+        return False
+    # Running lower-case text is a slogan or a dealer's name; plates are upper case.
+    lower = sum(c.islower() for c in raw_text)
+    if lower >= 3 and lower > len(plate) / 2:
+        return False
+    return True
+
+
+def layout_of(plate: str) -> str:
+    return "".join("L" if c.isalpha() else "D" for c in plate)
+
+
+def apply_formats(plate: str, char_probs: np.ndarray | None = None) -> PlateText:
+    """Correct look-alike characters when exactly one serial format can explain the read.
+
+    With `char_probs` (one row per character over PLATE_ALPHABET) the replacement for a
+    character is the most probable one of the class the format needs; without it, the
+    look-alike of that class (O -> 0, 8 -> B, ...).
+    """
+    exact = layout_of(plate)
+    if exact in SERIAL_FORMATS:
+        return PlateText(plate, False, exact)
+    fits = [f for f in SERIAL_FORMATS if len(f) == len(plate) and _fits(plate, f)]
+    if len(fits) != 1:
+        return PlateText(plate, False, None)
+    layout = fits[0]
+    out = []
+    for i, (c, need) in enumerate(zip(plate, layout)):
+        if (need == "L") == c.isalpha():
+            out.append(c)
+            continue
+        out.append(_swap(c, need, None if char_probs is None or i >= len(char_probs) else char_probs[i]))
+    return PlateText("".join(out), True, layout)
+
+
+def _fits(plate: str, layout: str) -> bool:
+    for c, need in zip(plate, layout):
+        if (need == "L") == c.isalpha():
+            continue
+        if not any((need == "L") == o.isalpha() for o in confusables(c) if o != c):
+            return False
+    return True
+
+
+def _swap(c: str, need: str, probs: np.ndarray | None) -> str:
+    options = [o for o in confusables(c) if o != c and (need == "L") == o.isalpha()]
+    if probs is not None and len(options) > 1:
+        return max(options, key=lambda o: probs[PLATE_ALPHABET.index(o)])
+    # Prefer the canonical look-alike: O for 0 and 0 for O, not Q or D.
+    preferred = {"0": "O", "O": "0", "1": "I", "I": "1"}
+    return preferred.get(c, options[0]) if preferred.get(c) in options else sorted(options)[0]

@@ -1,0 +1,143 @@
+"""Source files: which are videos or photos, their hash, and when they were recorded."""
+from __future__ import annotations
+
+import hashlib
+import struct
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".avi", ".mkv"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+
+_MP4_EPOCH = datetime(1904, 1, 1, tzinfo=timezone.utc)
+
+
+def is_video(path: Path) -> bool:
+    return path.suffix.lower() in VIDEO_SUFFIXES
+
+
+def is_image(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def media_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Videos and photos among `paths`, folders expanded (recursively), in a stable order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and (is_video(f) or is_image(f))))
+        elif p.is_file() and (is_video(p) or is_image(p)):
+            out.append(p)
+    seen: set[Path] = set()
+    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+
+
+def sha256_file(path: Path, check: Callable[[], None] | None = None, chunk: int = 1 << 22) -> str:
+    """SHA-256 of the file; `check` runs between 4 MB chunks (a cancel check: hashing a
+    multi-gigabyte video takes seconds)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+            if check is not None:
+                check()
+    return h.hexdigest()
+
+
+def recording_start(path: str | Path) -> datetime | None:
+    """When the recording began, from the file itself; None when it does not say.
+
+    Videos: the `mvhd` creation time of MP4/MOV files (UTC by the standard). Photos: EXIF
+    DateTimeOriginal (camera local time, returned naive, since EXIF carries no zone
+    unless OffsetTimeOriginal is set). File system times are not used: copying a file
+    changes them, and evidence must not carry a guessed time.
+    """
+    path = Path(path)
+    try:
+        if is_video(path) and path.suffix.lower() in {".mp4", ".m4v", ".mov"}:
+            return _mp4_creation_time(path)
+        if is_image(path):
+            return _exif_time(path)
+    except (OSError, ValueError, struct.error):
+        return None
+    return None
+
+
+def _mp4_boxes(f, end: int):
+    """Yield (type, payload offset, payload size) for the boxes between here and `end`."""
+    while f.tell() + 8 <= end:
+        start = f.tell()
+        size, kind = struct.unpack(">I4s", f.read(8))
+        header = 8
+        if size == 1:
+            size = struct.unpack(">Q", f.read(8))[0]
+            header = 16
+        elif size == 0:
+            size = end - start
+        if size < header:
+            return
+        yield kind, start + header, size - header
+        f.seek(start + size)
+
+
+def _mp4_creation_time(path: Path) -> datetime | None:
+    end = path.stat().st_size
+    with open(path, "rb") as f:
+        for kind, off, size in _mp4_boxes(f, end):
+            if kind != b"moov":
+                continue
+            f.seek(off)
+            for sub, soff, _ in _mp4_boxes(f, off + size):
+                if sub != b"mvhd":
+                    continue
+                f.seek(soff)
+                version = f.read(1)[0]
+                f.read(3)
+                created = struct.unpack(">Q" if version == 1 else ">I", f.read(8 if version == 1 else 4))[0]
+                if created == 0:
+                    return None  # writers that do not know the time leave 0 (1904)
+                return _MP4_EPOCH + timedelta(seconds=created)
+    return None
+
+
+def set_mp4_creation_time(path: Path, when: datetime) -> bool:
+    """Write `when` into an MP4's mvhd box in place (used by the benchmark generator)."""
+    seconds = int((when.astimezone(timezone.utc) - _MP4_EPOCH).total_seconds())
+    end = path.stat().st_size
+    with open(path, "r+b") as f:
+        for kind, off, size in _mp4_boxes(f, end):
+            if kind != b"moov":
+                continue
+            f.seek(off)
+            for sub, soff, _ in _mp4_boxes(f, off + size):
+                if sub == b"mvhd":
+                    f.seek(soff)
+                    version = f.read(1)[0]
+                    f.seek(soff + 4)
+                    if version == 1:
+                        f.write(struct.pack(">QQ", seconds, seconds))
+                    else:
+                        f.write(struct.pack(">II", seconds, seconds))
+                    return True
+    return False
+
+
+def _exif_time(path: Path) -> datetime | None:
+    from PIL import Image
+
+    with Image.open(path) as img:
+        exif = img.getexif()
+    sub = exif.get_ifd(0x8769)  # Exif sub-IFD holds DateTimeOriginal
+    text = sub.get(0x9003) or exif.get(0x0132)  # DateTimeOriginal, else DateTime
+    if not text:
+        return None
+    when = datetime.strptime(str(text).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    if when.year < 1995:
+        return None  # a camera whose clock was never set writes 1980 or 1970: not a time
+    offset = sub.get(0x9011)  # OffsetTimeOriginal, e.g. '-07:00'
+    if offset:
+        sign = -1 if offset.startswith("-") else 1
+        hh, mm = offset.lstrip("+-").split(":")
+        when = when.replace(tzinfo=timezone(sign * timedelta(hours=int(hh), minutes=int(mm))))
+    return when

@@ -1,0 +1,59 @@
+"""Burnt-in text (clock, date, camera name): edges that stay at the same pixels.
+
+Text drawn on the picture keeps its edges at exactly the same pixels from frame to
+frame, whatever happens behind it; a plate on a passing car moves its edges every
+frame. We keep, at half resolution, a decaying average of where edges are, started from
+the first analysed frame; a text line whose edges have all been in place for the last
+second or so is burnt in, and is not read. A clock's seconds change, so only part of
+its edges hold still: a pass whose reads were mostly on half-still text is not reported
+either (see `accept_track`).
+
+Known limit: a plate standing still in front of a fixed camera looks the same. If it
+was already still when the video starts it is not read; if it drives up and stops, the
+reads made while it moved carry its pass.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .reads import Box
+
+_SCALE = 2  # half resolution is plenty for text at least 9 px high
+_DECAY = 0.7  # per analysed frame (~5 a second): edges must hold for ~1 s to count
+_STABLE = 0.8  # an edge pixel present in (nearly) every recent frame
+_EDGE = 50.0  # Canny's lower threshold (the upper one is twice that)
+_FRACTION = 0.6  # share of a line's edge pixels that must be stable
+
+
+class OverlayMap:
+    def __init__(self) -> None:
+        self.stable: np.ndarray | None = None
+        self.edges: np.ndarray | None = None
+
+    def update(self, gray: np.ndarray) -> None:
+        small = cv2.resize(gray, (gray.shape[1] // _SCALE, gray.shape[0] // _SCALE),
+                           interpolation=cv2.INTER_AREA)
+        # Thin (Canny) edges: a plate creeping by a pixel a frame must not look still.
+        edges = (cv2.Canny(small, _EDGE, 2 * _EDGE) > 0).astype(np.float32)
+        if self.stable is None or self.stable.shape != edges.shape:
+            # Start from "everything seen so far is still": burnt-in text is then known
+            # from the second analysed frame, before it can make a track of its own.
+            self.stable = edges.copy()
+        else:
+            self.stable *= _DECAY
+            self.stable += (1 - _DECAY) * edges
+        self.edges = edges
+
+    def still_fraction(self, box: Box) -> float:
+        """Share of the box's current edge pixels that have held still for ~1 s."""
+        if self.stable is None or self.edges is None:
+            return 0.0
+        x, y, w, h = (max(0, v // _SCALE) for v in box)
+        edges = self.edges[y: y + h, x: x + w] > 0
+        if int(edges.sum()) < 10:
+            return 0.0
+        return float((self.stable[y: y + h, x: x + w][edges] >= _STABLE).mean())
+
+    def burnt_in(self, box: Box) -> bool:
+        return self.still_fraction(box) >= _FRACTION

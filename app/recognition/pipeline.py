@@ -1,0 +1,205 @@
+"""Long work: read plates from video and photo files, one read per vehicle pass.
+
+`extract_files` is a plain function with a progress callback and a cancel token (see
+app/jobs.py): the CLI calls it directly, the GUI through its one worker adapter. It
+imports no Qt and touches no database; the caller stores the reads.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import cv2
+import numpy as np
+
+from app.jobs import CancelToken, Progress, no_progress
+
+from .frames import VideoFrames
+from .media import is_video, media_files, recording_start, sha256_file
+from .ocr import OcrEngine
+from .reads import ExtractedRead
+from .detect import find_text_lines
+from .overlay import OverlayMap
+from .still import MAX_LINES, LineRead, read_frame, read_lines, to_gray
+from .track import PlateTrack, Tracker, accept_track
+
+ProgressCallback = Callable[[Progress], None]
+
+# Extra plates on a photo are reported only when clearly read; the top one always is.
+_PHOTO_EXTRA_MIN_CONFIDENCE = 0.75
+_PHOTO_EXTRA_MIN_LENGTH = 4
+_PROGRESS_INTERVAL_S = 0.1  # ~10 updates a second, as the GUI wants
+
+
+class _Reporter:
+    """Throttled progress in frames (a photo counts as one frame)."""
+
+    def __init__(self, progress: ProgressCallback, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.base = 0  # frames of the files already finished
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done_in_file: int, message: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < _PROGRESS_INTERVAL_S:
+            return
+        self.last = now
+        done = min(self.total, self.base + done_in_file)
+        elapsed = now - self.started
+        self.progress(Progress(done, self.total, message, done / elapsed if elapsed > 0 else None))
+
+
+def extract_files(
+    paths: Iterable[str | Path],
+    engine: OcrEngine,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    *,
+    sample_fps: float = 5.0,
+) -> list[ExtractedRead]:
+    """Read plates from videos and photos (files or folders), one model for the whole run.
+
+    Videos are sampled at about `sample_fps` analysed frames a second; reads of the same
+    plate across frames are voted into one `ExtractedRead` per vehicle pass. A photo gives
+    its most plate-like read plus any other clearly read plate. Progress counts frames
+    (a photo is one); `cancel` is checked every frame, so a cancel stops within a second
+    by raising `Cancelled`.
+    """
+    return list(iter_extract(paths, engine, progress, cancel, sample_fps=sample_fps))
+
+
+def iter_extract(
+    paths: Iterable[str | Path],
+    engine: OcrEngine,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    *,
+    sample_fps: float = 5.0,
+) -> Iterator[ExtractedRead]:
+    """`extract_files` as a generator: reads arrive as each pass ends."""
+    cancel = cancel or CancelToken()
+    files = media_files(paths)
+    sizes = [_frame_count(f) for f in files]
+    report = _Reporter(progress, sum(sizes))
+    report(0, f"{len(files)} files", force=True)
+    for path, size in zip(files, sizes):
+        cancel.raise_if_cancelled()
+        if is_video(path):
+            yield from _video_reads(path, engine, cancel, report, sample_fps)
+        else:
+            yield from _photo_reads(path, engine)
+        report.base += size
+        report(0, path.name, force=True)
+    report(0, "done", force=True)
+
+
+def _frame_count(path: Path) -> int:
+    if not is_video(path):
+        return 1
+    cap = cv2.VideoCapture(str(path))
+    try:
+        return max(1, int(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+    finally:
+        cap.release()
+
+
+def load_image(path: Path) -> np.ndarray | None:
+    """BGR pixels of a photo, turned upright by its EXIF orientation."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(path) as img:
+            rgb = np.asarray(ImageOps.exif_transpose(img).convert("RGB"))
+    except OSError:
+        return None
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+
+
+def _photo_reads(path: Path, engine: OcrEngine) -> Iterator[ExtractedRead]:
+    image = load_image(path)
+    if image is None:
+        return
+    reads = read_frame(image, engine)
+    if not reads:
+        return
+    sha = sha256_file(path)
+    start = recording_start(path)
+    frame_jpeg = _jpeg(image)
+    for i, lr in enumerate(reads):
+        if i > 0 and (lr.reading.confidence < _PHOTO_EXTRA_MIN_CONFIDENCE
+                      or len(lr.reading.plate) < _PHOTO_EXTRA_MIN_LENGTH):
+            continue
+        r = lr.reading
+        yield ExtractedRead(
+            file=str(path), file_sha256=sha, plate=r.plate, ocr_text=r.ocr_text,
+            confidence=r.confidence, frame=0, t_video_s=0.0, box=_clip(r.box, image),
+            crop_png=_png(image, r.box), frame_jpeg=frame_jpeg, recorded_start=start,
+        )
+
+
+def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Reporter,
+                 sample_fps: float) -> Iterator[ExtractedRead]:
+    sha = sha256_file(path, cancel.raise_if_cancelled)
+    start = recording_start(path)
+    tracker = Tracker()
+    overlay = OverlayMap()
+
+    def finish(closed: list[PlateTrack]) -> Iterator[ExtractedRead]:
+        for track in closed:
+            if (read := _track_read(track, path, sha, start)) is not None:
+                yield read
+
+    with VideoFrames(path, sample_fps) as video:
+        for sampled in video:
+            cancel.raise_if_cancelled()
+            report(video.position, path.name)
+            if not sampled.changed:
+                tracker.keep_alive(sampled.t_s)
+                continue
+            gray = to_gray(sampled.image)
+            overlay.update(gray)
+            # Burnt-in text is not read: it would cost recogniser time on every frame.
+            lines = [l for l in find_text_lines(gray) if not overlay.burnt_in(l.box)][:MAX_LINES]
+            reads: list[LineRead] = read_lines(gray, engine, lines, cancel.raise_if_cancelled)
+            still = [overlay.still_fraction(lr.line_box) for lr in reads]
+            yield from finish(tracker.update(sampled.index, sampled.t_s, reads, sampled.image, still))
+        yield from finish(tracker.close_all())
+
+
+def _track_read(track: PlateTrack, path: Path, sha: str, start) -> ExtractedRead | None:
+    if not accept_track(track):
+        return None
+    plate, raw, conf = track.vote()
+    best = track.best
+    assert best is not None and best.frame_image is not None
+    image = best.frame_image
+    box = _clip(best.read.reading.box, image)
+    return ExtractedRead(
+        file=str(path), file_sha256=sha, plate=plate, ocr_text=raw,
+        confidence=round(conf, 4), frame=best.frame, t_video_s=round(best.t_s, 3), box=box,
+        crop_png=_png(image, box), frame_jpeg=_jpeg(image),
+        first_frame=track.sightings[0].frame, last_frame=track.sightings[-1].frame,
+        frames_seen=len(track.sightings), recorded_start=start,
+    )
+
+
+def _clip(box: tuple[int, int, int, int], image: np.ndarray) -> tuple[int, int, int, int]:
+    H, W = image.shape[:2]
+    x, y, w, h = box
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(W, x + w), min(H, y + h)
+    return (int(x0), int(y0), int(max(1, x1 - x0)), int(max(1, y1 - y0)))
+
+
+def _png(image: np.ndarray, box: tuple[int, int, int, int]) -> bytes:
+    x, y, w, h = _clip(box, image)
+    ok, buf = cv2.imencode(".png", image[y:y + h, x:x + w])
+    return buf.tobytes() if ok else b""
+
+
+def _jpeg(image: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    return buf.tobytes() if ok else b""

@@ -1,0 +1,124 @@
+"""Plate reads on one image: localise text lines, read them, keep what looks like a plate."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from app.domain.plates import normalise_plate
+
+from .detect import TextLine, crop_line, find_text_lines
+from .formats import apply_formats, is_plate_text
+from .ocr import LineReading, OcrEngine
+from .reads import Box, PlateReading
+
+# Lines read per image at most, tallest glyphs first: a frame rarely holds more plates,
+# and every extra line costs ~5 ms of recogniser time on this CPU.
+MAX_LINES = 12
+_CHUNK = 8  # crops per OCR call between cancel checks
+
+
+@dataclass(frozen=True)
+class LineRead:
+    """A plate read with what tracking and voting need beyond PlateReading."""
+
+    reading: PlateReading
+    char_probs: np.ndarray  # rows per character of reading.plate (before correction)
+    glyph_h: float
+    score: float  # plate-likeness used to rank reads of one image
+    dark_on_light: bool = True
+    line_box: Box = (0, 0, 0, 0)  # the glyph row itself (reading.box is the plate around it)
+
+
+def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
+               check: Callable[[], None] | None = None) -> list[LineRead]:
+    """Read each line twice (emblems masked and plain) and keep the more plate-like read.
+
+    `check` (a cancel check) runs between groups of lines: on a busy CPU one frame's
+    lines can take longer than the second a cancel may wait.
+    """
+    if not lines:
+        return []
+    crops = []
+    for line in lines:
+        crops.append(crop_line(gray, line, masked=True))
+        crops.append(crop_line(gray, line, masked=False))
+    readings = []
+    for i in range(0, len(crops), _CHUNK):
+        if check is not None:
+            check()
+        readings.extend(engine.read_lines(crops[i:i + _CHUNK]))
+    out: list[LineRead] = []
+    tallest = max(l.glyph_h for l in lines)
+    for i, line in enumerate(lines):
+        best = max(
+            (_line_read(r, line, tallest) for r in readings[2 * i: 2 * i + 2]),
+            key=lambda lr: lr.score if lr else -1.0,
+        )
+        if best is not None:
+            out.append(best)
+    return _drop_overlapping(sorted(out, key=lambda lr: -lr.score))
+
+
+def _line_read(r: LineReading, line: TextLine, tallest: float) -> LineRead | None:
+    text = normalise_plate(r.text)
+    if not is_plate_text(text, r.raw_text):
+        return None
+    fixed = apply_formats(text, r.char_probs)
+    # Plates hold 5-8 characters almost always; shorter reads are usually fragments.
+    length = {2: 0.3, 3: 0.5, 4: 0.75}.get(len(text), 1.0)
+    layout = 1.15 if fixed.layout else 1.0
+    # On a plate the number has the tallest glyphs; state names and slogans are smaller.
+    size = (line.glyph_h / tallest) ** 0.5
+    score = r.confidence * length * layout * size
+    reading = PlateReading(
+        plate=fixed.plate, ocr_text=r.raw_text, confidence=round(r.confidence, 4),
+        box=plate_box(line), layout=fixed.layout, corrected=fixed.corrected,
+    )
+    return LineRead(reading, r.char_probs, line.glyph_h, score, line.dark_on_light, line.box)
+
+
+def plate_box(line: TextLine) -> Box:
+    """The plate around its number: glyph rows are about half a plate's height."""
+    gh = line.glyph_h
+    return (int(line.x - 0.35 * gh), int(line.y - 0.45 * gh),
+            int(line.w + 0.7 * gh), int(line.h + 0.9 * gh))
+
+
+def _drop_overlapping(reads: list[LineRead]) -> list[LineRead]:
+    kept: list[LineRead] = []
+    for lr in reads:
+        if not any(_overlaps(lr.reading.box, k.reading.box) for k in kept):
+            kept.append(lr)
+    return kept
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    iw = min(ax + aw, bx + bw) - max(ax, bx)
+    ih = min(ay + ah, by + bh) - max(ay, by)
+    return iw > 0 and ih > 0 and iw * ih > 0.3 * min(aw * ah, bw * bh)
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return image
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def read_frame(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[LineRead]:
+    """All plate-like reads on one BGR (or grey) image, most plate-like first."""
+    gray = to_gray(image)
+    return read_lines(gray, engine, find_text_lines(gray)[:max_lines])
+
+
+def read_image(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[PlateReading]:
+    """Plates on one still image (numpy BGR array), most plate-like first.
+
+    The first element is the top-1 answer; further ones are other plates (or less likely
+    readings elsewhere in the image). Text that is not a plate is not returned.
+    """
+    return [lr.reading for lr in read_frame(image, engine, max_lines)]

@@ -1,0 +1,59 @@
+"""Plate-text rules: what counts as a plate and which look-alikes a format settles."""
+import numpy as np
+import pytest
+
+from app.recognition.formats import apply_formats, is_plate_text
+from app.recognition.ocr import PLATE_ALPHABET, decode_ctc
+
+
+@pytest.mark.parametrize("read, expected", [
+    ("7ABC123", "7ABC123"),   # already a CA serial: untouched
+    ("7A8C123", "7ABC123"),   # only one layout (DLLLDDD) explains it: 8 -> B
+    ("XYW12O4", "XYW1204"),   # only LLLDDDD explains it: the O among digits is a zero
+    ("ABC12O4", "ABC12O4"),   # A could be a 4 (DLLLDDD): two layouts fit, so no change
+    ("CUSTOM", "CUSTOM"),     # vanity plate fits no serial layout: left alone
+    ("8B8123", "8B8123"),     # LLLDDD, LLDDDD and DLLDDD all fit: nothing settled
+])
+def test_formats_correct_only_when_certain(read, expected):
+    assert apply_formats(read).plate == expected
+
+
+def test_format_correction_uses_the_runner_up_probability():
+    probs = np.full((7, 36), 0.001, np.float32)
+    for i, c in enumerate("7A0C123"):
+        probs[i, PLATE_ALPHABET.index(c)] = 0.9
+    probs[2, PLATE_ALPHABET.index("D")] = 0.08  # OCR's second choice for the 0 is D
+    assert apply_formats("7A0C123", probs).plate == "7ADC123"
+
+
+@pytest.mark.parametrize("plate, raw", [
+    ("CALIFORNIA", "California"),
+    ("SUNSHINESTATE", "SUNSHINE STATE"),
+    ("TEXAS", "TEXAS"),
+    ("123456", "12:34:56"),
+    ("20260601", "2026-06-01"),
+    ("0601", "06' 01"),
+    ("ABC", "Sunshine"),
+])
+def test_non_plate_text_is_rejected(plate, raw):
+    assert not is_plate_text(plate, raw)
+
+
+@pytest.mark.parametrize("plate, raw", [("EMR7094", "EMR 7094"), ("2499275", "249 9275"), ("CHT9032", "CHT-9032")])
+def test_plates_are_accepted(plate, raw):
+    assert is_plate_text(plate, raw)
+
+
+def test_ctc_decoding_folds_lower_case_and_drops_punctuation():
+    chars = ["[blank]"] + list("0123456789-ABCabc")
+    cols = np.array([-1] + [PLATE_ALPHABET.index(c.upper()) if c.upper() in PLATE_ALPHABET else -1
+                            for c in chars[1:]])
+    steps = ["a", "a", "[blank]", "-", "1", "[blank]", "b"]
+    probs = np.zeros((len(steps), len(chars)), np.float32)
+    for t, c in enumerate(steps):
+        probs[t, chars.index(c)] = 1.0
+    r = decode_ctc(probs, chars, cols)
+    assert r.raw_text == "a-1b"
+    assert r.text == "A1B"
+    assert r.char_probs.shape == (3, 36)
+    assert r.confidence == pytest.approx(1.0)

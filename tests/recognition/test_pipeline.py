@@ -1,0 +1,91 @@
+"""extract_files end to end: photos and a generated video, progress and cancel."""
+import hashlib
+import threading
+import time
+from datetime import datetime, timezone
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.jobs import CancelToken, Cancelled, Progress
+from app.recognition import ExtractedRead, extract_files, recording_start
+
+
+def _decodes(data: bytes) -> np.ndarray:
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    assert img is not None
+    return img
+
+
+def test_photos_give_reads_with_evidence(engine, scenes_dir, tmp_path):
+    src = scenes_dir / "car13.jpg"
+    # A copy with EXIF time, to check the absolute time comes from the photo itself.
+    photo = tmp_path / "car13.jpg"
+    img = Image.open(src)
+    exif = Image.Exif()
+    exif[0x0132] = "2024:05:06 07:08:09"
+    img.save(photo, exif=exif, quality=95)
+    seen: list[Progress] = []
+    reads = extract_files([tmp_path], engine, seen.append, CancelToken())
+    assert [r.plate for r in reads][:1] == ["EMR7094"]
+    r = reads[0]
+    assert isinstance(r, ExtractedRead)
+    assert r.file == str(photo) and r.frame == 0 and r.t_video_s == 0.0
+    assert r.file_sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert r.ocr_text and 0 < r.confidence <= 1
+    assert _decodes(r.crop_png).shape[:2] == (r.box[3], r.box[2])
+    assert _decodes(r.frame_jpeg).shape[:2] == img.size[::-1]
+    assert r.captured_at() == datetime(2024, 5, 6, 7, 8, 9)
+    assert recording_start(src) is None  # its EXIF says 1980: a camera clock never set
+    assert seen[-1].done == seen[-1].total == 1
+
+
+def test_video_reads_each_vehicle_once(engine, bench_video):
+    path, truth = bench_video
+    t0 = time.monotonic()
+    reads = extract_files([path], engine)
+    elapsed = time.monotonic() - t0
+    plates = [r.plate for r in reads]
+    expected = [p["plate"] for p in truth["passes"]]
+    assert sorted(plates) == sorted(expected), plates  # every pass, once; no clock, no overlay
+    start = datetime.fromisoformat(truth["start"])
+    for r in reads:
+        p = next(p for p in truth["passes"] if p["plate"] == r.plate)
+        assert p["first_frame"] <= r.frame <= p["last_frame"]
+        assert r.t_video_s == pytest.approx(r.frame / truth["fps"], abs=1e-3)
+        assert r.recorded_start == start  # from the MP4 header the generator wrote
+        assert r.captured_at() == start + (r.captured_at() - start)
+        assert abs((r.captured_at() - start).total_seconds() - r.t_video_s) < 1e-6
+        assert r.frames_seen >= 3
+        _decodes(r.crop_png)
+    duration = truth["frames"] / truth["fps"]
+    print(f"video: {duration:.1f} s in {elapsed:.1f} s ({duration / elapsed:.2f}x real time)")
+
+
+def test_cancel_stops_within_a_second(engine, bench_video):
+    path, _ = bench_video
+    token = CancelToken()
+    cancelled_at: list[float] = []
+
+    def progress(p: Progress) -> None:
+        if p.done > 30 and not cancelled_at:
+            cancelled_at.append(time.monotonic())
+            threading.Timer(0.0, token.cancel).start()
+
+    with pytest.raises(Cancelled):
+        extract_files([path], engine, progress, token)
+    assert time.monotonic() - cancelled_at[0] < 1.0
+
+
+def test_cancel_before_start(engine, scenes_dir):
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        extract_files([scenes_dir / "car13.jpg"], engine, cancel=token)
+
+
+def test_recording_start_of_generated_video(bench_video):
+    path, truth = bench_video
+    assert recording_start(path) == datetime.fromisoformat(truth["start"]).astimezone(timezone.utc)

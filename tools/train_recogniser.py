@@ -1,0 +1,216 @@
+"""Fine-tune EasyOCR's english_g2 recogniser on plate lines, on the CPU.
+
+    nice -n 10 .venv/bin/python tools/train_recogniser.py --steps 600 --threads 1
+
+Training data, never from the validation split (tools/plate_data.py):
+  * real plate lines: every training photo (crops and scenes) goes through the app's own
+    line finder; the line the stock model reads closest to the ground truth (inside the
+    annotated box, for scenes) is cut out exactly as the pipeline cuts it, and labelled
+    with the ground truth. Each is re-degraded at random every time it is drawn: smaller
+    (down to ~10 px glyphs), blurred, moved, noisier, JPEG-compressed, tilted.
+  * synthetic lines: random serials in plate layouts, rendered in condensed sans fonts,
+    dark on light and light on dark, with the same degradations. They teach characters
+    and layouts the ~250 real training plates do not show.
+The network keeps EasyOCR's architecture and alphabet, so the app loads it with
+`EasyOcrEngine` in place of the stock weights (resources/ocr/plate_g2.pth, float32).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.recognition.detect import crop_line, find_text_lines  # noqa: E402
+from app.recognition.ocr import LINE_HEIGHT, EasyOcrEngine  # noqa: E402
+from tools.plate_data import crops, scenes  # noqa: E402
+
+OUT = ROOT / "resources" / "ocr" / "plate_g2.pth"
+WIDTH = 224
+FONTS = [p for p in (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed-Bold.ttf",
+) if Path(p).is_file()]
+LAYOUTS = ("DLLLDDD", "LLLDDDD", "LLLDDD", "DDDLLL", "LLDDDD", "DDDDLL", "DLLDDD",
+           "LLDLLD", "DDDLLLL", "LLDDDDD", "LLLLLL", "LLLLL", "DDDDDDD", "LDDDDD", "LLLLDD")
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def real_lines(engine: EasyOcrEngine, cache: Path) -> list[tuple[np.ndarray, str]]:
+    """(grey line, label) for training photos, cut as the pipeline cuts them."""
+    if cache.is_file():
+        data = np.load(cache, allow_pickle=True)
+        return list(zip(data["images"], data["labels"]))
+    out = []
+    photos = [p for p in scenes() + crops() if p.split == "train" and len(p.plate) >= 4]
+    for k, p in enumerate(photos):
+        gray = cv2.imread(str(p.path), cv2.IMREAD_GRAYSCALE)
+        lines = find_text_lines(gray)
+        if p.box is not None:
+            x, y, w, h = p.box
+            lines = [l for l in lines if x - 5 <= l.x + l.w / 2 <= x + w + 5 and y - 5 <= l.y + l.h / 2 <= y + h + 5]
+        lines = lines[:8]
+        if not lines:
+            continue
+        images = [crop_line(gray, l, masked=m) for l in lines for m in (True, False)]
+        reads = engine.read_lines(images)
+        best = min(range(len(images)), key=lambda i: (_distance(reads[i].text, p.plate), -lines[i // 2].glyph_h))
+        if _distance(reads[best].text, p.plate) > max(2, len(p.plate) // 2):
+            continue  # the line finder missed this plate: its label would be wrong
+        line = lines[best // 2]
+        for m in (True, False):
+            out.append((crop_line(gray, line, masked=m), p.plate))
+        if k % 50 == 0:
+            print(f"  real lines: {k}/{len(photos)} photos, {len(out)} lines", flush=True)
+    np.savez_compressed(cache, images=np.array([o[0] for o in out], dtype=object),
+                        labels=np.array([o[1] for o in out]))
+    return out
+
+
+def synthetic_line(rng: random.Random) -> tuple[np.ndarray, str]:
+    from PIL import Image, ImageDraw, ImageFont
+
+    layout = rng.choice(LAYOUTS)
+    text = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ" if c == "L" else "0123456789") for c in layout)
+    shown = text
+    if rng.random() < 0.4:  # a gap, a dash or a dot between the halves, as many plates print
+        cut = rng.randint(2, len(text) - 2)
+        shown = text[:cut] + rng.choice([" ", "-", "  ", "·"]) + text[cut:]
+    font = ImageFont.truetype(rng.choice(FONTS), rng.randint(44, 60))
+    left, top, right, bottom = font.getbbox(shown)
+    pad_x, pad_y = rng.randint(6, 24), rng.randint(6, 18)
+    bg, fg = (rng.randint(170, 255), rng.randint(0, 90))
+    if rng.random() < 0.15:
+        bg, fg = fg, bg
+    img = Image.new("L", (right - left + 2 * pad_x, bottom - top + 2 * pad_y), bg)
+    ImageDraw.Draw(img).text((pad_x - left, pad_y - top), shown, fill=fg, font=font)
+    arr = np.asarray(img)
+    # Squash horizontally: plate fonts are narrower than these.
+    arr = cv2.resize(arr, (int(arr.shape[1] * rng.uniform(0.6, 0.95)), arr.shape[0]))
+    return arr, text
+
+
+def degrade(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    h, w = img.shape[:2]
+    if rng.random() < 0.7:  # small in the frame: down to ~10 px glyphs, then back up
+        target = rng.uniform(11, 40)
+        f = min(1.0, target / h)
+        img = cv2.resize(img, (max(8, int(w * f)), max(8, int(h * f))), interpolation=cv2.INTER_AREA)
+    if rng.random() < 0.4:
+        k = rng.choice([3, 5])
+        img = cv2.GaussianBlur(img, (k, k), 0)
+    if rng.random() < 0.3:  # horizontal motion blur
+        n = rng.randint(2, 5)
+        img = cv2.filter2D(img, -1, np.ones((1, n), np.float32) / n)
+    if rng.random() < 0.3:
+        angle = rng.uniform(-4, 4)
+        m = cv2.getRotationMatrix2D((img.shape[1] / 2, img.shape[0] / 2), angle, 1.0)
+        img = cv2.warpAffine(img, m, (img.shape[1], img.shape[0]), borderMode=cv2.BORDER_REPLICATE)
+    if rng.random() < 0.5:
+        img = np.clip(img.astype(np.float32) * rng.uniform(0.6, 1.2) + rng.uniform(-30, 30)
+                      + np.random.normal(0, rng.uniform(0, 8), img.shape), 0, 255).astype(np.uint8)
+    if rng.random() < 0.4:
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(20, 70)])
+        img = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    return img
+
+
+def to_tensor_row(img: np.ndarray) -> np.ndarray:
+    h, w = img.shape[:2]
+    width = min(WIDTH, max(16, int(round(w * LINE_HEIGHT / h))))
+    interp = cv2.INTER_AREA if h > LINE_HEIGHT else cv2.INTER_CUBIC
+    r = cv2.resize(img, (width, LINE_HEIGHT), interpolation=interp).astype(np.float32)
+    row = np.empty((LINE_HEIGHT, WIDTH), np.float32)
+    row[:, :width] = r
+    row[:, width:] = r[:, -1:]
+    return (row / 255.0 - 0.5) / 0.5
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=600)
+    ap.add_argument("--batch", type=int, default=24)
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--synthetic", type=float, default=0.4, help="share of synthetic lines per batch")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/plate-desk-train-lines.npz"))
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--init", type=Path, default=None, help="continue from these weights instead of stock")
+    args = ap.parse_args(argv)
+
+    import torch
+    import easyocr
+    import easyocr_en_models
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    np.random.seed(args.seed)
+
+    stock = EasyOcrEngine(weights=None, threads=args.threads)
+    lines = real_lines(stock, args.cache)
+    print(f"{len(lines)} real training lines", flush=True)
+
+    reader = easyocr.Reader(["en"], gpu=False, model_storage_directory=easyocr_en_models.model_dir(),
+                            download_enabled=False, detector=False, verbose=False, quantize=False)
+    model = reader.recognizer
+    if args.init is not None:
+        model.load_state_dict(torch.load(args.init, map_location="cpu", weights_only=True))
+    index = {c: i for i, c in enumerate(reader.converter.character)}
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
+    t0 = time.time()
+    running = None
+    for step in range(1, args.steps + 1):
+        batch, labels = [], []
+        for _ in range(args.batch):
+            if rng.random() < args.synthetic or not lines:
+                img, text = synthetic_line(rng)
+            else:
+                img, text = lines[rng.randrange(len(lines))]
+            batch.append(to_tensor_row(degrade(img, rng)))
+            labels.append(text)
+        x = torch.from_numpy(np.stack(batch)[:, None])
+        logits = model(x, None).log_softmax(2).permute(1, 0, 2)  # (T, N, C)
+        targets = torch.tensor([index[c] for t in labels for c in t], dtype=torch.long)
+        lengths = torch.tensor([len(t) for t in labels], dtype=torch.long)
+        loss = ctc(logits, targets, torch.full((len(labels),), logits.shape[0], dtype=torch.long), lengths)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
+        if step % 25 == 0:
+            print(f"step {step}: loss {running:.3f} ({(time.time() - t0) / step:.2f} s/step)", flush=True)
+        if step % 200 == 0 or step == args.steps:
+            model.eval()
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(model.state_dict(), args.out)
+            model.train()
+    print(f"saved {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) after {time.time() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
