@@ -1,7 +1,6 @@
 """Policy 424 acknowledgements (424.8): who has acknowledged the current version, and publishing a new one."""
 from __future__ import annotations
 
-from datetime import timezone
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
@@ -12,11 +11,7 @@ from app.domain.accounts import Caller
 from app.domain.errors import PlateDeskError
 from app.services.policy import Acknowledgement, PolicyAdminService, PolicyStatus
 from app.ui.common import error_label, primary, set_error
-
-
-def _local(at) -> str:
-    local = at.replace(tzinfo=timezone.utc).astimezone()
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+from app.ui.localtime import local_minutes
 
 
 class PublishDialog(QDialog):
@@ -124,7 +119,7 @@ class PolicyPanel(QWidget):
             self.version.setText(str(exc))
             self.publish_button.setEnabled(False)
             return
-        who = (f"published by {status.published_by} on {_local(status.published_at)}"
+        who = (f"published by {status.published_by} on {local_minutes(status.published_at)}"
                + (f" — {status.note}" if status.note else "")) if status.published_by else "as shipped with Plate Desk"
         self.version.setText(f"<b>Current version:</b> {status.version} ({who})")
         total = len(status.acknowledged) + len(status.pending)
@@ -134,7 +129,7 @@ class PolicyPanel(QWidget):
         self.table.setRowCount(len(rows))
         for row, person in enumerate(rows):
             values = [person.username, person.full_name, ", ".join(r.label for r in person.roles),
-                      _local(person.accepted_at) if person.accepted_at else "Not yet"]
+                      local_minutes(person.accepted_at) if person.accepted_at else "Not yet"]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column == 3 and not person.accepted_at:

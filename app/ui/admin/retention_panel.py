@@ -5,7 +5,6 @@ deleted and is recorded like any other.
 """
 from __future__ import annotations
 
-from datetime import timezone
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
@@ -17,11 +16,7 @@ from app.jobs import Progress
 from app.services.retention import MIN_RETENTION_DAYS, RetentionPreview, RetentionResult, RetentionService
 from app.ui.common import confirm, primary, show_error
 from app.ui.workers import WorkerPool
-
-
-def _local(at) -> str:
-    local = at.replace(tzinfo=timezone.utc).astimezone()
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+from app.ui.localtime import local_minutes
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -148,7 +143,7 @@ class RetentionPanel(QWidget):
         self.preview = preview
         _fill(self.months, [[m.month, m.purge, m.held] for m in preview.months])
         self.message.setStyleSheet("")
-        self.message.setText(f"Cutoff {_local(preview.cutoff)} ({preview.days:,} days): {preview.reads:,} reads and "
+        self.message.setText(f"Cutoff {local_minutes(preview.cutoff)} ({preview.days:,} days): {preview.reads:,} reads and "
                              f"{preview.images:,} images would be deleted; {preview.held:,} reads are kept on hold.")
         self.run_button.setEnabled(preview.reads > 0)
         self.previewed.emit(preview)
@@ -156,7 +151,7 @@ class RetentionPanel(QWidget):
     def run(self) -> None:
         if self.preview is None or not self._ask(
                 self, "Purge ALPR data",
-                f"Delete {self.preview.reads:,} reads older than {_local(self.preview.cutoff)} and "
+                f"Delete {self.preview.reads:,} reads older than {local_minutes(self.preview.cutoff)} and "
                 f"{self.preview.images:,} images for good? Reads on evidence hold are kept. This cannot be undone.",
                 "Purge"):
             return
@@ -211,7 +206,7 @@ class RetentionPanel(QWidget):
             for button in (self.run_button, self.preview_button, self.save_button):
                 button.setEnabled(False)
             return
-        _fill(self.runs, [[_local(r.run_at), r.run_by, _local(r.cutoff), "dry run" if r.dry_run else "purge",
+        _fill(self.runs, [[local_minutes(r.run_at), r.run_by, local_minutes(r.cutoff), "dry run" if r.dry_run else "purge",
                            r.deleted_reads, r.deleted_images, r.kept_on_hold] for r in runs])
 
     def shutdown(self) -> None:

@@ -1,7 +1,7 @@
 """User administration (424.2.1, 424.8): accounts, roles, unlocks, deactivation, training."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
@@ -13,32 +13,17 @@ from app.services.users import UserService
 from app.ui.admin.user_dialogs import AddUserDialog, ResetPasswordDialog, RolesDialog, TrainingDialog
 from app.ui.common import confirm, show_error, ui_settings
 from app.ui.theme import BAD, MUTED
+from app.ui.table_model import RowsModel
 
 HEADER_KEY = "admin/users/header"
 
 
-class UsersModel(QAbstractTableModel):
+class UsersModel(RowsModel):
     COLUMNS = ("User", "Full name", "Roles", "Active", "Locked", "Last training", "Policy acknowledged")
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.users: list[UserSummary] = []
-
-    def set_users(self, users: list[UserSummary]) -> None:
-        self.beginResetModel()
-        self.users = list(users)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.users)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    # Named for what they hold; the rows themselves live in RowsModel.
+    users = property(lambda self: self.rows)
+    set_users = RowsModel.set_rows
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

@@ -1,12 +1,12 @@
 """The alerts table: one row per AlertView, newest read first, open alerts in bold."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.services.hotlists import DISPOSITION_LABELS, AlertView
+from app.ui.localtime import local_minutes
+from app.ui.table_model import RowsModel
 
 COLUMNS = ["Time", "Plate", "Match", "Reason", "Reference", "Source", "Disposition"]
 TIME, PLATE, MATCH, REASON, REFERENCE, SOURCE, DISPOSITION = range(len(COLUMNS))
@@ -14,23 +14,17 @@ REASON_COLOURS = {"stolen_vehicle": "#b3261e", "stolen_plate": "#b3261e", "wante
                   "missing_person": "#1f5fa8", "bolo": "#9a5b00"}
 
 
-def local_text(utc: datetime, seconds: bool = False) -> str:
-    """A stored naive-UTC time in the workstation's zone, with the zone's name."""
-    local = utc.replace(tzinfo=timezone.utc).astimezone()
-    return f"{local:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {local.tzname()}"
+class AlertsModel(RowsModel):
+    COLUMNS = COLUMNS
 
-
-class AlertsModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.alerts: list[AlertView] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_alerts(self, alerts: list[AlertView]) -> None:
-        self.beginResetModel()
-        self.alerts = list(alerts)
-        self.endResetModel()
+    # Named for what they hold; the rows themselves live in RowsModel.
+    alerts = property(lambda self: self.rows)
+    set_alerts = RowsModel.set_rows
 
     def replace(self, alert: AlertView) -> int:
         """Put an updated alert in place (after a disposition); its row, or -1."""
@@ -41,17 +35,6 @@ class AlertsModel(QAbstractTableModel):
                 return row
         return -1
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.alerts)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return COLUMNS[section]
-        return None
-
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
             return None
@@ -59,7 +42,7 @@ class AlertsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.DisplayRole:
             return {
-                TIME: local_text(alert.captured_at),
+                TIME: local_minutes(alert.captured_at),
                 PLATE: f"{alert.plate}  {alert.read_state or ''}".rstrip(),
                 MATCH: f"Fuzzy: {alert.differences}" if alert.fuzzy else "Exact",
                 REASON: alert.reason_label,

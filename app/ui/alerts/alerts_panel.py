@@ -14,7 +14,8 @@ from app.domain.accounts import Caller
 from app.domain.errors import PlateDeskError
 from app.domain.roles import Permission
 from app.services.hotlists import DISPOSITION_LABELS, AlertDetail, AlertView, HotlistService
-from app.ui.alerts.alerts_model import REASON_COLOURS, AlertsModel, local_text
+from app.ui.alerts.alerts_model import REASON_COLOURS, AlertsModel
+from app.ui.localtime import local_minutes, local_text
 from app.ui.alerts.disposition_dialog import DispositionDialog
 from app.ui.common import primary
 
@@ -112,8 +113,8 @@ class AlertDetailPane(QFrame):
         disposition = "Open — record a disposition once verified"
         if alert.disposition:
             disposition = (f"{DISPOSITION_LABELS[alert.disposition]} by {alert.disposed_by}, "
-                           f"{local_text(alert.disposed_at)}: {alert.note}")
-        facts = {"Time": local_text(alert.captured_at, seconds=True),
+                           f"{local_minutes(alert.disposed_at)}: {alert.note}")
+        facts = {"Time": local_text(alert.captured_at),
                  "Place": f"{alert.lat:.5f}, {alert.lon:.5f}", "Source": alert.source, "Hotlist": alert.hotlist,
                  "Reference": alert.reference or "—", "Listed": listed, "Details": details,
                  "Confidence": f"{alert.confidence:.0%}", "Disposition": disposition}

@@ -6,7 +6,6 @@ with its reason. Every new entry is back-searched over the stored reads at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -20,17 +19,13 @@ from app.services.hotlists import (REASON_LABELS, REASONS, BadRow, HotlistFileEr
                                    ImportSummary)
 from app.ui.common import error_label, primary, set_error, show_error
 from app.ui.workers import WorkerPool
+from app.ui.localtime import local_minutes
 
 
 @dataclass(frozen=True)
 class _BadFile:
     message: str
     bad_rows: list[BadRow]
-
-
-def _local(at) -> str:
-    local = at.replace(tzinfo=timezone.utc).astimezone()
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
 class EntryDialog(QDialog):
@@ -166,7 +161,7 @@ class HotlistsPanel(QWidget):
             return
         self.table.setRowCount(len(lists))
         for r, h in enumerate(lists):
-            for c, value in enumerate((h.name, f"{h.entries:,}", h.imported_by, _local(h.imported_at))):
+            for c, value in enumerate((h.name, f"{h.entries:,}", h.imported_by, local_minutes(h.imported_at))):
                 item = QTableWidgetItem(value)
                 if c == 1:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)

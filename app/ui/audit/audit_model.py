@@ -2,21 +2,17 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.audit import AuditEntry
+from app.ui.localtime import local_text
+from app.ui.table_model import RowsModel
 
 COLUMNS = ["#", "Time", "User", "Action", "Outcome", "Purpose", "Case", "Data elements", "Results", "Workstation"]
 SEQ, TIME, USER, ACTION, OUTCOME, PURPOSE, CASE, QUERY, RESULTS, WORKSTATION = range(len(COLUMNS))
 OUTCOME_COLOURS = {"ok": "#1e7b3a", "refused": "#b3261e", "failed": "#9a5b00"}
-
-
-def local_text(entry: AuditEntry) -> str:
-    local = entry.occurred_at.replace(tzinfo=timezone.utc).astimezone()
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
 
 
 def elements_text(query: str) -> str:
@@ -30,28 +26,17 @@ def elements_text(query: str) -> str:
     return "; ".join(f"{k}: {v if not isinstance(v, (list, dict)) else json.dumps(v)}" for k, v in elements.items())
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RowsModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.entries: list[AuditEntry] = []
         self._mono = QFont("monospace")
         self._mono.setStyleHint(QFont.TypeWriter)
 
-    def set_entries(self, entries: list[AuditEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return COLUMNS[section]
-        return None
+    # Named for what they hold; the rows themselves live in RowsModel.
+    entries = property(lambda self: self.rows)
+    set_entries = RowsModel.set_rows
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -60,7 +45,7 @@ class AuditModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.DisplayRole:
             return {
-                SEQ: f"{e.seq:,}", TIME: local_text(e), USER: e.username, ACTION: e.action, OUTCOME: e.outcome,
+                SEQ: f"{e.seq:,}", TIME: local_text(e.occurred_at), USER: e.username, ACTION: e.action, OUTCOME: e.outcome,
                 PURPOSE: e.purpose, CASE: e.case_number, QUERY: elements_text(e.query),
                 RESULTS: "" if e.result_count is None else f"{e.result_count:,}", WORKSTATION: e.workstation,
             }[column]

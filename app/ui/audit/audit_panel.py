@@ -16,7 +16,8 @@ from app.domain.accounts import Caller
 from app.domain.audit import AuditEntry, ChainReport
 from app.services.audit import AuditFilters, AuditService
 from app.ui.audit.audit_filters import AuditFilterBar
-from app.ui.audit.audit_model import AuditModel, elements_text, local_text
+from app.ui.audit.audit_model import AuditModel, elements_text
+from app.ui.localtime import local_text
 from app.ui.audit.report_dialog import ReportDialog
 from app.ui.common import primary, restyle, show_error
 from app.ui.workers import WorkerPool
@@ -207,7 +208,7 @@ class AuditPanel(QWidget):
         if not rows:
             return
         e = self.model.entries[rows[0].row()]
-        parts = [f"<b>#{e.seq}</b> {local_text(e)} ({e.occurred_at:%Y-%m-%d %H:%M:%S} UTC) — <b>{e.username}</b>"
+        parts = [f"<b>#{e.seq}</b> {local_text(e.occurred_at)} ({e.occurred_at:%Y-%m-%d %H:%M:%S} UTC) — <b>{e.username}</b>"
                  f" ({e.agency or 'no agency'}) at {e.workstation or '?'}: <b>{e.action}</b>, {e.outcome}"]
         if e.purpose or e.case_number:
             parts.append(f"Purpose: {e.purpose or '—'} · case: {e.case_number or '—'}")

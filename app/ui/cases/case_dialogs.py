@@ -13,7 +13,7 @@ from app.domain.accounts import Caller
 from app.domain.errors import PlateDeskError, ValidationError
 from app.services.cases import CaseRead, CaseService
 from app.ui.common import confirm, error_label, primary, set_error
-from app.ui.cases.reads_model import local_text
+from app.ui.localtime import local_minutes
 
 
 class CaseDialog(QDialog):
@@ -131,7 +131,7 @@ class ReleaseHoldDialog(CaseDialog):
         self.reason.setPlaceholderText("Why this read no longer needs to be kept (recorded with your name)")
         self.reason.setFixedHeight(80)
         facts = QLabel(f"<b>Read {read.read_id}</b>: {read.plate_as_read} at {read.source}, "
-                       f"{local_text(read.captured_at)}<br>Held since {local_text(read.placed_at)} by "
+                       f"{local_minutes(read.captured_at)}<br>Held since {local_minutes(read.placed_at)} by "
                        f"{read.placed_by}: {read.reason}")
         facts.setWordWrap(True)
         self.body.addWidget(facts)

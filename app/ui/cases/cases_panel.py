@@ -23,7 +23,8 @@ from app.services.packets import BuiltPacket, ExportedBag, PacketService
 from app.ui.cases import pdf_pages
 from app.ui.cases.case_dialogs import AddReadsDialog, NewCaseDialog, ReleaseHoldDialog
 from app.ui.cases.packet_preview import PacketPreview
-from app.ui.cases.reads_model import CaseReadsModel, CasesModel, local_text
+from app.ui.cases.reads_model import CaseReadsModel, CasesModel
+from app.ui.localtime import local_minutes
 from app.ui.common import primary, show_error, show_info
 from app.ui.workers import WorkerPool
 
@@ -249,7 +250,7 @@ class CasesPanel(QWidget):
         self.case_title.setText(f"{case.number}: {case.title}")
         released = case.reads - case.held
         self.case_facts.setText(
-            f"Lead investigator {case.lead or '—'} · opened by {case.created_by}, {local_text(case.created_at)} · "
+            f"Lead investigator {case.lead or '—'} · opened by {case.created_by}, {local_minutes(case.created_at)} · "
             f"{case.held} read{'s' if case.held != 1 else ''} held"
             + (f", {released} released" if released else ""))
         self._update_buttons()

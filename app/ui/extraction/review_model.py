@@ -17,7 +17,7 @@ from app.domain.plates import normalise_plate
 from app.recognition import ExtractedRead
 from app.recognition.media import is_video
 from app.services.extraction import MAX_PLATE_CHARS, ReviewedRead
-from app.ui.search.localtime import local_text
+from app.ui.localtime import local_text
 
 KEEP, CROP, PLATE, OCR, CONFIDENCE, FRAME, T_VIDEO, TIME, FILE = range(9)
 HEADERS = ["Keep", "Crop", "Plate", "OCR read", "Confidence", "Frame", "In video", "Time", "File"]

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLab
 from app.domain.errors import ValidationError
 from app.domain.geo import GeoPoint
 from app.services.extraction import SourceFile
-from app.ui.search.localtime import local_text, to_local, to_utc, zone_name
+from app.ui.localtime import local_text, to_local, to_utc, zone_name
 
 START_FORMAT = "%Y-%m-%d %H:%M:%S"
 

@@ -1,7 +1,6 @@
 """Release requests on file (424.7): filing, deciding, and exporting an approved one as a bag."""
 from __future__ import annotations
 
-from datetime import timezone
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -16,16 +15,10 @@ from app.services.releases import APPROVED, DENIED, PENDING, ReleaseExportInfo, 
 from app.ui.common import primary, show_error
 from app.ui.releases.release_dialogs import DecisionDialog, RequestDialog
 from app.ui.workers import WorkerPool
+from app.ui.localtime import local_minutes
 
 STATUS_COLOURS = {PENDING: "#9a5b00", APPROVED: "#1e7b3a", DENIED: "#b3261e"}
 COLUMNS = ["#", "Filed", "Agency", "Requested by", "Purpose", "Reads", "Filed by", "Status", "Decided by", "Exports"]
-
-
-def _local(at) -> str:
-    if at is None:
-        return ""
-    local = at.replace(tzinfo=timezone.utc).astimezone()
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
 class ReleasesPanel(QWidget):
@@ -105,7 +98,7 @@ class ReleasesPanel(QWidget):
             self.requests = []
         self.table.setRowCount(len(self.requests))
         for r, q in enumerate(self.requests):
-            values = [str(q.id), _local(q.filed_at), q.agency, q.requester_name, q.purpose, str(len(q.read_ids)),
+            values = [str(q.id), local_minutes(q.filed_at), q.agency, q.requester_name, q.purpose, str(len(q.read_ids)),
                       q.filed_by, q.status, q.decided_by or "", str(len(q.exports))]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)

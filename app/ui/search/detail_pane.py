@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QVBoxLay
 from app.domain.accounts import Caller
 from app.domain.errors import PlateDeskError
 from app.domain.search import ReadHit
-from app.ui.search.localtime import local_text
+from app.ui.localtime import local_text
 from app.ui.workers import WorkerPool
 
 DEBOUNCE_MS = 250

@@ -16,7 +16,7 @@ from app.domain.errors import ValidationError
 from app.domain.geo import GeoPoint
 from app.domain.patterns import PlatePattern
 from app.domain.search import SearchCriteria, SourceInfo
-from app.ui.search.localtime import to_utc, zone_name
+from app.ui.localtime import to_utc, zone_name
 
 DATE_FORMAT = "yyyy-MM-dd HH:mm"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.domain.search import Associate, PlateAcrossScenes, ReadHit, SearchResult
-from app.ui.search.localtime import epoch_seconds
+from app.ui.localtime import epoch_seconds
 from app.ui.search.projection import to_mercator
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from app.ui.search.localtime import local_text, zone_name
+from app.ui.localtime import local_text, zone_name
 from app.ui.search.result_set import ResultSet
 
 HIT_INDEX = Qt.UserRole + 1

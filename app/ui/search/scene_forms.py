@@ -10,7 +10,7 @@ from app.domain.errors import ValidationError
 from app.domain.geo import GeoPoint
 from app.domain.plates import normalise_plate
 from app.domain.search import Scene
-from app.ui.search.localtime import local_text
+from app.ui.localtime import local_text
 
 
 class MultiSceneForm(QWidget):

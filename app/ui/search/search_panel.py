@@ -23,7 +23,7 @@ from app.domain.roles import Permission
 from app.domain.search import DEFAULT_LIMIT
 from app.ui.common import primary, show_error
 from app.ui.search.detail_pane import DetailPane
-from app.ui.search.localtime import from_epoch, local_text
+from app.ui.localtime import from_epoch, local_text
 from app.ui.search.map_view import MapView
 from app.ui.search.purpose_bar import PurposeBar
 from app.ui.search.query_form import CanvassForm, ModeSwitch, PlateForm, TimeWindow

@@ -10,10 +10,16 @@ def to_local(utc: datetime) -> datetime:
     return utc.replace(tzinfo=timezone.utc).astimezone()
 
 
-def local_text(utc: datetime) -> str:
-    """'2026-10-01 05:00:00 PDT': the zone named on every time shown."""
+def local_text(utc: datetime | None, seconds: bool = True) -> str:
+    """'2026-10-01 05:00:00 PDT': the zone named on every time shown ('' for no time)."""
+    if utc is None:
+        return ""
     local = to_local(utc)
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
+    return f"{local:%Y-%m-%d %H:%M{':%S' if seconds else ''}} {local.tzname()}"
+
+
+def local_minutes(utc: datetime | None) -> str:
+    return local_text(utc, seconds=False)
 
 
 def to_utc(local_naive: datetime) -> datetime:
