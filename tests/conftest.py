@@ -8,12 +8,14 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from app.config import Settings, sqlite_url
 from app.data.db import make_engine
@@ -81,9 +83,7 @@ def pg_template(pg_server):
     upgrade_to_head(engine)
     engine.dispose()
     yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _drop_pg(admin, name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -106,8 +106,16 @@ def db_url(request, tmp_path, sqlite_template) -> str:
 
 
 def _drop_pg(admin, name: str) -> None:
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    """Drop a test database; an autovacuum worker may hold it for a moment, so try again."""
+    for attempt in range(10):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            break
+        except DBAPIError:
+            if attempt == 9:
+                raise
+            time.sleep(0.3)
     admin.dispose()
 
 
