@@ -30,6 +30,8 @@ from app.services.access import Gate, facts
 
 MAX_RADIUS_M = 50_000
 MAX_ASSOCIATE_WINDOW_S = 3600
+# Up to this many matching plates, their reads are fetched plate by plate (see _rows).
+FEW_PLATES = 5000
 
 
 def require_purpose(caller: Caller) -> None:
@@ -101,8 +103,6 @@ class SearchService:
     def _run(self, session: Session, criteria: SearchCriteria,
              pattern: PlatePattern | None) -> tuple[list[ReadHit], bool]:
         stmt = _read_columns()
-        if pattern is not None:
-            stmt = stmt.where(plate_condition(session, pattern))
         if criteria.state:
             stmt = stmt.where(PlateRead.state == criteria.state.upper())
         if criteria.source_ids:
@@ -119,14 +119,15 @@ class SearchService:
         if box is not None:
             min_lat, min_lon, max_lat, max_lon = box
             stmt = stmt.where(PlateRead.lat.between(min_lat, max_lat), PlateRead.lon.between(min_lon, max_lon))
-        # The place is checked exactly in Python, so fetch one more than the limit beyond it.
-        stmt = stmt.order_by(PlateRead.captured_at.desc())
-        if box is None:
-            stmt = stmt.limit(criteria.limit + 1)
+        # The place is checked exactly in Python, so no SQL limit when there is one.
+        limit = None if box is not None else criteria.limit + 1
+        rows = self._rows(session, stmt, pattern, limit)
 
         hits: list[ReadHit] = []
         matches: dict[str, object] = {}
-        for row in session.execute(stmt):
+        hits: list[ReadHit] = []
+        matches: dict[str, object] = {}
+        for row in rows:
             point = GeoPoint(row.lat, row.lon)
             if criteria.near is not None and distance_m(criteria.near, point) > criteria.radius_m:
                 continue
@@ -145,6 +146,25 @@ class SearchService:
         hits = hits[: criteria.limit]
         hits.sort(key=lambda h: h.fuzzy)  # stable: exact hits first, each group newest first
         return hits, truncated
+
+    @staticmethod
+    def _rows(session: Session, stmt: Select, pattern: PlatePattern | None, limit: int | None):
+        """The reads, newest first. A pattern is matched against the distinct plates first:
+        when few plates match, their reads come by the (plate, time) index; when many do,
+        walking the time index finds the newest of them sooner."""
+        newest_first = PlateRead.captured_at.desc()
+        if pattern is None:
+            return session.execute(stmt.order_by(newest_first).limit(limit))
+        plate_ids = session.scalars(
+            select(Plate.id).where(plate_condition(session, pattern)).limit(FEW_PLATES + 1)).all()
+        if len(plate_ids) > FEW_PLATES:
+            return session.execute(stmt.where(plate_condition(session, pattern)).order_by(newest_first).limit(limit))
+        if not plate_ids:
+            return []
+        # No ORDER BY in SQL here: with one, a planner may walk the time index instead.
+        rows = session.execute(stmt.where(PlateRead.plate_id.in_(plate_ids))).all()
+        rows.sort(key=lambda row: row.captured_at, reverse=True)
+        return rows if limit is None else rows[:limit]
 
     # --- multi-scene ----------------------------------------------------------------
 
