@@ -31,7 +31,8 @@ SERIAL_FORMATS: tuple[str, ...] = (
     "LLDDDDD",
 )
 
-_LETTER_COLS = np.array([c.isalpha() for c in PLATE_ALPHABET])
+_MIN_SWAP_PROB = 0.01
+_MAX_SWAPS = 2
 
 # Words that sit on plates and frames but are never the plate number. Compared after
 # normalisation, so 'New York' is 'NEWYORK'.
@@ -55,6 +56,12 @@ _NOT_PLATES = frozenset(normalise_plate(w) for w in (
               "SOUTHDAKOTA", "DISTRICTOFCOLUMBIA", "EMPIRESTATE", "SUNSHINESTATE",
               "LIVEFREEORDIE", "OCEANSTATE", "GARDENSTATE", "FAMOUSPOTATOES"}
 
+# Long words also show up inside a read with a neighbour's letter ('EXIT ONLY' as AONLY).
+_LONG_WORDS = tuple(w for w in _NOT_PLATES if len(w) >= 5 or w in {"ONLY", "EXIT", "STOP", "FREE"})
+
+# Dealer frames and vans print web addresses and phone numbers.
+_WEB = re.compile(r"www|[.,]\s*(com|net|org)\b", re.IGNORECASE)
+
 # An on-screen clock or date: 12:34, 12:34:56, 2024-06-01, 06/01/24, 08.42.14. A single
 # dash between digits is not enough: plates print 'ABC-1234' and '123-456'.
 _CLOCK = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d\s*\.\s*\d{2}|\d{1,4}\s*[./\-]\s*\d{1,2}\s*[./\-]\s*\d{1,4}"
@@ -74,9 +81,9 @@ def is_plate_text(plate: str, raw_text: str = "") -> bool:
     """Could `plate` (normalised) be a US plate number, given the raw OCR text?"""
     if not 2 <= len(plate) <= 8:
         return False
-    if plate in _NOT_PLATES:
+    if plate in _NOT_PLATES or any(w in plate.replace("0", "O") for w in _LONG_WORDS):
         return False
-    if raw_text and _CLOCK.search(raw_text):
+    if raw_text and (_CLOCK.search(raw_text) or _WEB.search(raw_text)):
         return False
     # Running lower-case text is a slogan or a dealer's name; plates are upper case.
     lower = sum(c.islower() for c in raw_text)
@@ -104,11 +111,22 @@ def apply_formats(plate: str, char_probs: np.ndarray | None = None) -> PlateText
         return PlateText(plate, False, None)
     layout = fits[0]
     out = []
+    swaps = 0
     for i, (c, need) in enumerate(zip(plate, layout)):
         if (need == "L") == c.isalpha():
             out.append(c)
             continue
-        out.append(_swap(c, need, None if char_probs is None or i >= len(char_probs) else char_probs[i]))
+        probs = None if char_probs is None or i >= len(char_probs) else char_probs[i]
+        new = _swap(c, need, probs)
+        # The OCR must have seen the replacement as possible: a layout is only a prior,
+        # and a vanity or out-of-state plate fits none of ours.
+        if probs is not None and probs[PLATE_ALPHABET.index(new)] < _MIN_SWAP_PROB:
+            return PlateText(plate, False, None)
+        out.append(new)
+        swaps += 1
+    # More than two changes means the read, not the layout, is probably right.
+    if swaps > _MAX_SWAPS:
+        return PlateText(plate, False, None)
     return PlateText("".join(out), True, layout)
 
 

@@ -170,7 +170,7 @@ class Tracker:
         return best
 
 
-def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = 0.5,
+def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = 0.7,
                  max_still: float = 0.3) -> bool:
     """Enough evidence to report a pass: three or more reads and a fair voted confidence.
 
@@ -181,6 +181,10 @@ def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = 0.
     """
     plate, raw, conf = track.vote()
     if not is_plate_text(plate, raw) or len(plate) < 4:
+        return False
+    # Letters only: a word on a sign, a truck or a dealer frame far more often than one
+    # of the few vanity plates without a digit (those are still read on photos).
+    if not any(c.isdigit() for c in plate):
         return False
     if float(np.median([s.still for s in track.sightings])) >= max_still:
         return False

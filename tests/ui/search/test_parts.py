@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.domain.search import ReadHit
-from app.ui.search.localtime import local_text, to_utc
+from app.ui.localtime import local_text, to_utc
 from app.ui.search.map_view import MapView
 from app.ui.search.projection import tile_bounds, tiles_covering, to_lat_lon, to_mercator, zoom_for
 from app.ui.search.result_set import ResultSet

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.data.orm import AuditRecord
-from app.ui.search.localtime import to_local
+from app.ui.localtime import to_local
 from app.ui.search.results_model import MATCH, PLATE
 
 from tests.ui.search.conftest import CASE, PURPOSE

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import Qt
 
 from app.domain.geo import GeoPoint
-from app.ui.search.localtime import to_local
+from app.ui.localtime import to_local
 from app.ui.search.results_model import NOTE
 
 from tests.ui.search.conftest import CAMERAS, T0
