@@ -33,7 +33,8 @@ def set_up_demo(services: Services, reads: int = DEMO_READS, progress_stream: Te
                                        curriculum="ALPR Policy 424 and Plate Desk")
 
     def report(progress: Progress) -> None:
-        print(f"\rdemo data: {progress.done:,} of {progress.total:,} reads", end="", file=progress_stream)
+        print(f"\rdemo data: {progress.message}: {progress.done:,} of {progress.total:,} reads   ", end="",
+              file=progress_stream)
 
     services.demo.seed(admin, reads, progress=report)
     print(file=progress_stream)

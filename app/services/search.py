@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, not_, select
 from sqlalchemy.orm import Session
 
 from app.data import audit_log
@@ -149,21 +149,30 @@ class SearchService:
 
     @staticmethod
     def _rows(session: Session, stmt: Select, pattern: PlatePattern | None, limit: int | None):
-        """The reads, newest first. A pattern is matched against the distinct plates first:
-        when few plates match, their reads come by the (plate, time) index; when many do,
-        walking the time index finds the newest of them sooner."""
+        """The reads, exact hits first, each group newest first. A pattern is matched against
+        the distinct plates first: when few plates match, their reads come by the (plate,
+        time) index; when many do, walking the time index finds the newest of them sooner."""
         newest_first = PlateRead.captured_at.desc()
         if pattern is None:
             return session.execute(stmt.order_by(newest_first).limit(limit))
-        plate_ids = session.scalars(
-            select(Plate.id).where(plate_condition(session, pattern)).limit(FEW_PLATES + 1)).all()
-        if len(plate_ids) > FEW_PLATES:
-            return session.execute(stmt.where(plate_condition(session, pattern)).order_by(newest_first).limit(limit))
-        if not plate_ids:
+        condition = plate_condition(session, pattern)
+        plates = session.execute(select(Plate.id, Plate.text).where(condition).limit(FEW_PLATES + 1)).all()
+        if len(plates) > FEW_PLATES:
+            if not pattern.fuzzy:
+                return session.execute(stmt.where(condition).order_by(newest_first).limit(limit))
+            exact = plate_condition(session, PlatePattern(pattern.tokens))
+            rows = session.execute(stmt.where(exact).order_by(newest_first).limit(limit)).all()
+            if limit is None or len(rows) < limit:
+                rest = None if limit is None else limit - len(rows)
+                rows += session.execute(stmt.where(condition, not_(exact)).order_by(newest_first).limit(rest)).all()
+            return rows
+        if not plates:
             return []
         # No ORDER BY in SQL here: with one, a planner may walk the time index instead.
-        rows = session.execute(stmt.where(PlateRead.plate_id.in_(plate_ids))).all()
+        rows = session.execute(stmt.where(PlateRead.plate_id.in_([plate_id for plate_id, _ in plates]))).all()
+        fuzzy = {text for _, text in plates if pattern.fuzzy and pattern.match(text).fuzzy}
         rows.sort(key=lambda row: row.captured_at, reverse=True)
+        rows.sort(key=lambda row: row.plate in fuzzy)
         return rows if limit is None else rows[:limit]
 
     # --- multi-scene ----------------------------------------------------------------

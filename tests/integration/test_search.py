@@ -78,6 +78,13 @@ def test_fuzzy_hits_are_marked_and_ranked_below_exact(services, detective):
     assert [h.plate for h in exact_only.hits] == ["7ABC1O3"]
 
 
+def test_exact_hits_come_first_even_when_the_limit_cuts(services, detective):
+    seed_plates(services, ["7ABC1O3"], start=T0)
+    seed_plates(services, ["7ABC103", "7A8C1O3"], start=T0 + timedelta(days=1))  # newer look-alikes
+    result = services.search.search(detective, SearchCriteria(plate="7ABC1O3", fuzzy=True, limit=1))
+    assert [h.plate for h in result.hits] == ["7ABC1O3"] and result.truncated
+
+
 def test_filters_and_the_access_record(services, detective, corpus):
     criteria = SearchCriteria(plate="7A*", start=T0, end=T0 + timedelta(hours=2), state="CA", limit=5)
     result = services.search.search(detective, criteria)
