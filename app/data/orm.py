@@ -125,7 +125,9 @@ class StoredImage(Base):
 class PlateRead(Base):
     __tablename__ = "plate_reads"
     __table_args__ = (
-        Index("ix_reads_plate_time", "plate_id", "captured_at"),
+        # Covers a plate search (migration 0005): its reads come from the index alone.
+        Index("ix_reads_plate_cover", "plate_id", "captured_at", "state", "lat", "lon", "source_id",
+              "confidence", "plate_as_read"),
         Index("ix_reads_time", "captured_at"),
         Index("ix_reads_source_time", "source_id", "captured_at"),
     )

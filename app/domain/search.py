@@ -67,8 +67,6 @@ class ReadHit:
     fuzzy: bool = False
     differences: str = ""  # e.g. "0 for O at 6"
     plate_as_read: str = ""
-    crop_sha256: str | None = None
-    image_sha256: str | None = None
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,7 @@ def _read_columns() -> Select:
     return (
         select(PlateRead.id, Plate.text.label("plate"), PlateRead.state, PlateRead.captured_at,
                PlateRead.lat, PlateRead.lon, Source.name.label("source"), PlateRead.source_id,
-               PlateRead.confidence, PlateRead.plate_as_read, PlateRead.crop_sha256, PlateRead.image_sha256)
+               PlateRead.confidence, PlateRead.plate_as_read)
         .join(Plate, Plate.id == PlateRead.plate_id)
         .join(Source, Source.id == PlateRead.source_id)
     )
@@ -259,8 +259,7 @@ def _hit(row, fuzzy: bool = False, differences: str = "") -> ReadHit:
     return ReadHit(
         id=row.id, plate=row.plate, state=row.state, captured_at=row.captured_at, lat=row.lat, lon=row.lon,
         source=row.source, source_id=row.source_id, confidence=row.confidence, fuzzy=fuzzy,
-        differences=differences, plate_as_read=row.plate_as_read, crop_sha256=row.crop_sha256,
-        image_sha256=row.image_sha256,
+        differences=differences, plate_as_read=row.plate_as_read,
     )
 
 
