@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import PlateDeskError
 
@@ -69,3 +69,13 @@ def restyle(widget: QWidget, object_name: str) -> None:
     resolve the whole rule again."""
     widget.setObjectName(object_name)
     widget.setStyleSheet("/* a */" if widget.styleSheet() != "/* a */" else "/* b */")
+
+
+def card() -> tuple[QFrame, QVBoxLayout]:
+    """A white panel card (the theme's #card) and the layout to fill it with."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(14, 12, 14, 12)
+    layout.setSpacing(8)
+    return frame, layout

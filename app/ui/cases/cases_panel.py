@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
@@ -25,17 +25,8 @@ from app.ui.cases.case_dialogs import AddReadsDialog, NewCaseDialog, ReleaseHold
 from app.ui.cases.packet_preview import PacketPreview
 from app.ui.cases.reads_model import CaseReadsModel, CasesModel
 from app.ui.localtime import local_minutes
-from app.ui.common import primary, show_error, show_info
+from app.ui.common import card, primary, show_error, show_info
 from app.ui.workers import WorkerPool
-
-
-def _card() -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("card")
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(14, 12, 14, 12)
-    layout.setSpacing(8)
-    return card, layout
 
 
 def _table(model) -> QTableView:
@@ -100,7 +91,7 @@ class CasesPanel(QWidget):
         self.new_button.setObjectName("newCaseButton")
         self.new_button.setEnabled(may(Permission.MANAGE_CASES))
         self.new_button.clicked.connect(self.new_case)
-        left, left_layout = _card()
+        left, left_layout = card()
         title = QLabel("<b>Cases</b>")
         left_layout.addWidget(title)
         left_layout.addWidget(self.cases_view, 1)
@@ -174,7 +165,7 @@ class CasesPanel(QWidget):
         packet_buttons.addWidget(self.print_button)
         packet_buttons.addStretch(1)
         packet_buttons.addWidget(self.export_button)
-        self.packet_card, packet_layout = _card()
+        self.packet_card, packet_layout = card()
         self.packet_card.setObjectName("card")
         packet_layout.addWidget(self.packet_info)
         packet_layout.addLayout(packet_buttons)
@@ -184,7 +175,7 @@ class CasesPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
 
-        right, right_layout = _card()
+        right, right_layout = card()
         right_layout.addWidget(self.case_title)
         right_layout.addWidget(self.case_facts)
         right_layout.addLayout(tools)

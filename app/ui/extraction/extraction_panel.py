@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QInputDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
                                QLabel, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.domain.accounts import Caller
@@ -23,7 +23,7 @@ from app.jobs import Progress
 from app.recognition.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from app.services.cases import CaseService
 from app.services.extraction import LOADING_MODEL, ExtractionService, SourceFile
-from app.ui.common import primary
+from app.ui.common import card, primary
 from app.ui.extraction import review_model as rm
 from app.ui.extraction.review_model import ReviewModel
 from app.ui.extraction.source_form import SourceForm
@@ -32,15 +32,6 @@ from app.ui.workers import WorkerPool
 FILE_FILTER = ("Videos and photos ({})".format(" ".join(f"*{s}" for s in sorted(VIDEO_SUFFIXES | IMAGE_SUFFIXES)))
                + ";;Videos ({})".format(" ".join(f"*{s}" for s in sorted(VIDEO_SUFFIXES)))
                + ";;Photos ({})".format(" ".join(f"*{s}" for s in sorted(IMAGE_SUFFIXES))))
-
-
-def _card() -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("card")
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(14, 12, 14, 12)
-    layout.setSpacing(8)
-    return card, layout
 
 
 def time_left(progress: Progress) -> str:
@@ -111,7 +102,7 @@ class ExtractionPanel(QWidget):
         self.rate_label.setObjectName("rateLabel")
         self.rate_label.setMinimumWidth(190)
 
-        source_card, source = _card()
+        source_card, source = card()
         top = QHBoxLayout()
         title = QLabel("<b>Files and facts</b>")
         top.addWidget(title)
@@ -192,7 +183,7 @@ class ExtractionPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.hide()
 
-        review_card, review = _card()
+        review_card, review = card()
         review_title = QLabel("<b>Review</b>")
         review.addWidget(review_title)
         review.addWidget(hint)
