@@ -78,6 +78,12 @@ class PlatePattern:
             prefix.append(token)
         return "".join(prefix)
 
+    @property
+    def longest_known_run(self) -> str:
+        """The longest run of known characters, e.g. "4X2" in *4X2*: what a trigram index looks up."""
+        runs = "".join(t if t not in (ONE, ANY) else " " for t in self.tokens).split()
+        return max(runs, key=len, default="")
+
     def describe(self) -> str:
         """The pattern in words, for the search form and the audit record."""
         parts: list[str] = []

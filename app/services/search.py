@@ -9,18 +9,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import Select, and_, not_, select
+from sqlalchemy import Select, not_, select
 from sqlalchemy.orm import Session
 
 from app.data import audit_log
 from app.data.db import Database
 from app.data.orm import Plate, PlateRead, Source
+from app.data.plate_match import plate_condition
 from app.domain.accounts import Caller
 from app.domain.audit import Outcome
 from app.domain.clock import Clock
 from app.domain.errors import ValidationError
 from app.domain.geo import GeoPoint, bounding_box, distance_m, in_polygon, polygon_box
-from app.domain.patterns import LIKE_ESCAPE, PlatePattern
+from app.domain.patterns import PlatePattern
 from app.domain.plates import normalise_plate
 from app.domain.roles import Permission
 from app.domain.search import (
@@ -39,22 +40,6 @@ def require_purpose(caller: Caller) -> None:
         raise ValidationError(
             "Give the purpose and a case or incident number before searching (Policy 424.5(b))."
         )
-
-
-def plate_condition(session: Session, pattern: PlatePattern):
-    """The WHERE clause on plates.text for a pattern, bound, never spliced into the SQL."""
-    if pattern.is_exact and not pattern.fuzzy:
-        return Plate.text == pattern.text
-    if session.get_bind().dialect.name == "sqlite":
-        condition = Plate.text.op("GLOB")(pattern.glob())
-        prefix = "" if pattern.fuzzy else pattern.literal_prefix
-        if prefix:
-            # A range on the literal prefix lets SQLite walk the unique index on plates.text.
-            condition = and_(Plate.text >= prefix, Plate.text < prefix + "\U0010ffff", condition)
-        return condition
-    if pattern.fuzzy:
-        return Plate.text.regexp_match(pattern.regex())
-    return Plate.text.like(pattern.like(), escape=LIKE_ESCAPE)
 
 
 class SearchService:

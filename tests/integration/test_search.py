@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from app.data.orm import AuditRecord, Plate, PlateRead, Source
 from app.domain.errors import PermissionDenied, ValidationError
@@ -66,6 +66,28 @@ def test_search_agrees_with_the_oracle(services, detective, corpus, tokens, fuzz
     assert {h.plate for h in found.hits} == expected
     for hit in found.hits:
         assert hit.fuzzy == (not oracle(pattern.tokens, hit.plate, False))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lead=st.sampled_from(["*", "?", "*?", "?*"]), run=st.text(ALPHABET + "%_\\[]", min_size=3, max_size=5),
+       tail=st.sampled_from(["", "*", "?", "?*", "*0"]))
+def test_suffix_and_inner_patterns_agree_with_the_oracle(services, detective, corpus, lead, run, tail):
+    # These take the trigram index on SQLite (pg_trgm on PostgreSQL) rather than a scan.
+    pattern = PlatePattern.parse(lead + run + tail)
+    found = services.search.search(detective, SearchCriteria(plate=pattern.text))
+    assert {h.plate for h in found.hits} == {p for p in corpus if oracle(pattern.tokens, p, False)}
+
+
+def test_inner_patterns_follow_new_and_deleted_plates(services, detective, corpus):
+    seed_plates(services, ["9QXZ417"], start=T0 + timedelta(days=3))
+    assert {h.plate for h in services.search.search(detective, SearchCriteria(plate="*XZ4*")).hits} >= {"9QXZ417"}
+    with services.db.transaction() as s:
+        plate_id = s.scalar(select(Plate.id).where(Plate.text == "9QXZ417"))
+        s.execute(delete(PlateRead).where(PlateRead.plate_id == plate_id))
+        s.execute(delete(Plate).where(Plate.id == plate_id))
+    seed_plates(services, ["8QXZ999"], start=T0 + timedelta(days=4))
+    found = {h.plate for h in services.search.search(detective, SearchCriteria(plate="*QXZ*")).hits}
+    assert "9QXZ417" not in found and "8QXZ999" in found
 
 
 def test_fuzzy_hits_are_marked_and_ranked_below_exact(services, detective):
@@ -153,3 +175,16 @@ def test_export_of_selected_reads_is_an_audited_access(services, detective, corp
         record = s.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(1)).one()
     assert record.action == "export_csv" and record.result_count == len(hits)
     assert record.case_number == "GPD-26-1107"
+
+
+def test_suffix_and_inner_patterns_use_an_index_on_sqlite(services):
+    from app.data.plate_match import plate_condition
+
+    if services.db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's planner picks pg_trgm by statistics")
+    with services.db.transaction() as s:
+        for typed in ("*123", "*4X2*", "?4X2*"):
+            query = select(Plate.id).where(plate_condition(s, PlatePattern.parse(typed)))
+            compiled = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+            plan = " ".join(str(row[-1]) for row in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+            assert "plates_trigram VIRTUAL TABLE INDEX" in plan, plan
