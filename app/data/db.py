@@ -87,5 +87,16 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    def refresh_statistics(self, *tables: str) -> None:
+        """After a bulk load on PostgreSQL: statistics for the planner (without them a prefix
+        search on a fresh 10 M-read table took 1.2 s) and the visibility map that lets the
+        covering index answer without the table. VACUUM cannot run inside a transaction.
+        SQLite plans these queries by its indexes alone and needs nothing."""
+        if is_sqlite(self.engine):
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for name in tables:
+                connection.exec_driver_sql(f'VACUUM (ANALYZE) "{name}"')
+
     def dispose(self) -> None:
         self.engine.dispose()

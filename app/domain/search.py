@@ -1,8 +1,10 @@
 """What an investigator asks of the historical reads, and what comes back."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, dataclass, field, fields
 from datetime import datetime
+from typing import overload
 
 from app.domain.geo import GeoPoint
 
@@ -69,9 +71,67 @@ class ReadHit:
     plate_as_read: str = ""
 
 
+HIT_FIELDS = tuple(f.name for f in fields(ReadHit))
+
+
+class Hits(Sequence[ReadHit]):
+    """Search hits held by column, in rank order.
+
+    A broad pattern returns tens of thousands of reads; holding them as a dozen lists rather
+    than one object each keeps a search's cost in the database, not in Python. A ReadHit is
+    built only when one is asked for (the rows on screen, the one in the detail pane).
+    """
+
+    __slots__ = ("_columns", "_n")
+
+    def __init__(self, columns: dict[str, list]) -> None:
+        self._columns = {name: _as_list(columns[name]) for name in HIT_FIELDS}
+        self._n = len(self._columns["id"])
+
+    @classmethod
+    def of(cls, hits: Iterable[ReadHit]) -> "Hits":
+        rows = [astuple(h) for h in hits]
+        columns = list(zip(*rows)) if rows else [() for _ in HIT_FIELDS]
+        return cls(dict(zip(HIT_FIELDS, columns)))
+
+    def column(self, name: str) -> list:
+        """One field of every hit, in order (the list itself: do not change it)."""
+        return self._columns[name]
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, index: int) -> ReadHit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "Hits": ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Hits({name: values[index] for name, values in self._columns.items()})
+        if index < 0:
+            index += self._n
+        if not 0 <= index < self._n:
+            raise IndexError(index)
+        return ReadHit(*(self._columns[name][index] for name in HIT_FIELDS))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(other) == self._n and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<Hits: {self._n} reads>"
+
+
+def _as_list(values) -> list:
+    return values if isinstance(values, list) else list(values)
+
+
 @dataclass(frozen=True)
 class SearchResult:
-    hits: list[ReadHit]
+    hits: Hits
     truncated: bool  # more reads matched than the limit let through
     explanation: str = ""
 

@@ -129,6 +129,8 @@ class DemoService:
         except BaseException:
             store.abandon()  # the rows are rolled back; the files they would have named go too
             raise
+        report(reads, "Updating the database's statistics", force=True)
+        self._db.refresh_statistics(PlateRead.__tablename__, Plate.__tablename__)
         report(reads, "Demo data ready", force=True)
         return DemoSummary(reads=reads, vehicles=len(fleet), sources=len(town.cameras) + len(PATROL_UNITS),
                            hotlist_entries=added, first=first, last=last)

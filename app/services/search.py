@@ -6,6 +6,7 @@ the number of results, in the same transaction as the query.
 """
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.data import audit_log
 from app.data.db import Database
+from app.data.columns import Converter, driver_rows, to_columns
 from app.data.orm import Plate, PlateRead, Source
 from app.data.plate_match import plate_condition
 from app.domain.accounts import Caller
@@ -25,7 +27,7 @@ from app.domain.patterns import PlatePattern
 from app.domain.plates import normalise_plate
 from app.domain.roles import Permission
 from app.domain.search import (
-    Associate, PlateAcrossScenes, ReadHit, Scene, SearchCriteria, SearchResult, SourceInfo,
+    Associate, Hits, PlateAcrossScenes, ReadHit, Scene, SearchCriteria, SearchResult, SourceInfo,
 )
 from app.services.access import Gate, facts
 
@@ -86,7 +88,7 @@ class SearchService:
         return pattern
 
     def _run(self, session: Session, criteria: SearchCriteria,
-             pattern: PlatePattern | None) -> tuple[list[ReadHit], bool]:
+             pattern: PlatePattern | None) -> tuple[Hits, bool]:
         stmt = _read_columns()
         if criteria.state:
             stmt = stmt.where(PlateRead.state == criteria.state.upper())
@@ -106,59 +108,52 @@ class SearchService:
             stmt = stmt.where(PlateRead.lat.between(min_lat, max_lat), PlateRead.lon.between(min_lon, max_lon))
         # The place is checked exactly in Python, so no SQL limit when there is one.
         limit = None if box is not None else criteria.limit + 1
-        rows = self._rows(session, stmt, pattern, limit)
-
-        hits: list[ReadHit] = []
-        matches: dict[str, object] = {}
-        hits: list[ReadHit] = []
-        matches: dict[str, object] = {}
-        for row in rows:
-            point = GeoPoint(row.lat, row.lon)
-            if criteria.near is not None and distance_m(criteria.near, point) > criteria.radius_m:
-                continue
-            if criteria.area and not in_polygon(point, criteria.area):
-                continue
-            fuzzy, differences = False, ""
-            if pattern is not None and pattern.fuzzy:
-                if row.plate not in matches:
-                    matches[row.plate] = pattern.match(row.plate)
-                found = matches[row.plate]
-                fuzzy, differences = found.fuzzy, found.describe()
-            hits.append(_hit(row, fuzzy, differences))
-            if len(hits) > criteria.limit:
-                break
-        truncated = len(hits) > criteria.limit
-        hits = hits[: criteria.limit]
-        hits.sort(key=lambda h: h.fuzzy)  # stable: exact hits first, each group newest first
-        return hits, truncated
+        rows, converters, texts = self._rows(session, stmt, pattern, limit)
+        if criteria.near is not None:
+            near, radius = criteria.near, criteria.radius_m
+            rows = [r for r in rows if distance_m(near, GeoPoint(r[_LAT], r[_LON])) <= radius]
+        if criteria.area:
+            rows = [r for r in rows if in_polygon(GeoPoint(r[_LAT], r[_LON]), criteria.area)]
+        truncated = len(rows) > criteria.limit
+        return _hits(session, rows[: criteria.limit], converters, texts, pattern), truncated
 
     @staticmethod
-    def _rows(session: Session, stmt: Select, pattern: PlatePattern | None, limit: int | None):
-        """The reads, exact hits first, each group newest first. A pattern is matched against
-        the distinct plates first: when few plates match, their reads come by the (plate,
-        time) index; when many do, walking the time index finds the newest of them sooner."""
+    def _rows(session: Session, stmt: Select, pattern: PlatePattern | None,
+              limit: int | None) -> tuple[list[tuple], list[Converter], dict[int, str] | None]:
+        """The reads, exact hits first, each group newest first, as the driver's tuples with
+        their columns' converters (see app.data.columns); and the texts of their plates when already known (else the
+        rows carry them, last). A pattern is matched against the distinct plates first:
+        when few match, their reads come by the covering (plate, time, ...) index without
+        touching plates again; when many do, walking the time index finds the newest of
+        them sooner."""
+        connection = session.connection()
         newest_first = PlateRead.captured_at.desc()
+        with_text = stmt.add_columns(Plate.text).join(Plate, Plate.id == PlateRead.plate_id)
         if pattern is None:
-            return session.execute(stmt.order_by(newest_first).limit(limit))
+            return *driver_rows(connection, with_text.order_by(newest_first).limit(limit)), None
         condition = plate_condition(session, pattern)
-        plates = session.execute(select(Plate.id, Plate.text).where(condition).limit(FEW_PLATES + 1)).all()
+        plates = connection.execute(select(Plate.id, Plate.text).where(condition).limit(FEW_PLATES + 1)).all()
         if len(plates) > FEW_PLATES:
             if not pattern.fuzzy:
-                return session.execute(stmt.where(condition).order_by(newest_first).limit(limit))
+                return *driver_rows(connection, with_text.where(condition).order_by(newest_first).limit(limit)), None
             exact = plate_condition(session, PlatePattern(pattern.tokens))
-            rows = session.execute(stmt.where(exact).order_by(newest_first).limit(limit)).all()
+            rows, converters = driver_rows(connection, with_text.where(exact).order_by(newest_first).limit(limit))
             if limit is None or len(rows) < limit:
                 rest = None if limit is None else limit - len(rows)
-                rows += session.execute(stmt.where(condition, not_(exact)).order_by(newest_first).limit(rest)).all()
-            return rows
+                more, converters = driver_rows(
+                    connection, with_text.where(condition, not_(exact)).order_by(newest_first).limit(rest))
+                rows += more
+            return rows, converters, None
+        texts = dict(plates)
         if not plates:
-            return []
+            return [], [], texts
         # No ORDER BY in SQL here: with one, a planner may walk the time index instead.
-        rows = session.execute(stmt.where(PlateRead.plate_id.in_([plate_id for plate_id, _ in plates]))).all()
-        fuzzy = {text for _, text in plates if pattern.fuzzy and pattern.match(text).fuzzy}
-        rows.sort(key=lambda row: row.captured_at, reverse=True)
-        rows.sort(key=lambda row: row.plate in fuzzy)
-        return rows if limit is None else rows[:limit]
+        rows, converters = driver_rows(connection, stmt.where(PlateRead.plate_id.in_(texts)))
+        rows.sort(key=_captured_at, reverse=True)
+        if pattern.fuzzy:
+            fuzzy = {plate_id for plate_id, text in plates if pattern.match(text).fuzzy}
+            rows.sort(key=lambda row: row[_PLATE_ID] in fuzzy)
+        return (rows if limit is None else rows[:limit]), converters, texts
 
     # --- multi-scene ----------------------------------------------------------------
 
@@ -206,7 +201,7 @@ class SearchService:
                     "from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
         caller = self._gate.require(caller, Permission.SEARCH_HISTORY, action="associates", query=elements)
         with self._db.transaction() as session:
-            target_reads = _read_columns().where(Plate.text == plate)
+            target_reads = _read_columns().join(Plate, Plate.id == PlateRead.plate_id).where(Plate.text == plate)
             if start:
                 target_reads = target_reads.where(PlateRead.captured_at >= start)
             if end:
@@ -215,14 +210,14 @@ class SearchService:
             reads: dict[str, list[ReadHit]] = defaultdict(list)
             window = timedelta(seconds=window_s)
             for anchor in session.execute(target_reads.order_by(PlateRead.captured_at)).all():
-                nearby = _read_columns().where(
+                nearby = _read_columns().add_columns(Plate.text).join(Plate, Plate.id == PlateRead.plate_id).where(
                     PlateRead.source_id == anchor.source_id,
                     PlateRead.captured_at.between(anchor.captured_at - window, anchor.captured_at + window),
                     Plate.text != plate,
                 )
-                for row in session.execute(nearby):
-                    occasions[row.plate].add(anchor.id)
-                    reads[row.plate].append(_hit(row))
+                for hit in _hits(session, *driver_rows(session.connection(), nearby), None, None):
+                    occasions[hit.plate].add(anchor.id)
+                    reads[hit.plate].append(hit)
             result = [Associate(p, len(o), reads[p]) for p, o in occasions.items() if len(o) >= min_occasions]
             result.sort(key=lambda a: (-a.occasions, a.plate))
             audit_log.append(session, facts(caller), action="associates", outcome=Outcome.OK.value,
@@ -231,21 +226,34 @@ class SearchService:
 
 
 def _read_columns() -> Select:
-    return (
-        select(PlateRead.id, Plate.text.label("plate"), PlateRead.state, PlateRead.captured_at,
-               PlateRead.lat, PlateRead.lon, Source.name.label("source"), PlateRead.source_id,
-               PlateRead.confidence, PlateRead.plate_as_read)
-        .join(Plate, Plate.id == PlateRead.plate_id)
-        .join(Source, Source.id == PlateRead.source_id)
-    )
+    """A read's own columns; the plate's text and the source's name are looked up apart
+    (a join per row costs more than a dictionary)."""
+    return select(PlateRead.id, PlateRead.plate_id, PlateRead.state, PlateRead.captured_at, PlateRead.lat,
+                  PlateRead.lon, PlateRead.source_id, PlateRead.confidence, PlateRead.plate_as_read)
 
 
-def _hit(row, fuzzy: bool = False, differences: str = "") -> ReadHit:
-    return ReadHit(
-        id=row.id, plate=row.plate, state=row.state, captured_at=row.captured_at, lat=row.lat, lon=row.lon,
-        source=row.source, source_id=row.source_id, confidence=row.confidence, fuzzy=fuzzy,
-        differences=differences, plate_as_read=row.plate_as_read,
-    )
+_PLATE_ID, _CAPTURED_AT, _LAT, _LON, _WIDTH = 1, 3, 4, 5, 9  # positions in _read_columns()
+_captured_at = operator.itemgetter(_CAPTURED_AT)
+
+
+def _hits(session: Session, rows: list[tuple], converters: list[Converter], texts: dict[int, str] | None,
+          pattern: PlatePattern | None) -> Hits:
+    """Driver rows of _read_columns() (then the plate's text when `texts` is None) as the
+    columns of Hits, each hit marked exact or fuzzy."""
+    connection = session.connection()
+    n = len(rows)
+    (ids, plate_ids, states, times, lats, lons, source_ids, confidences, as_read, *rest) = (
+        to_columns(rows, converters, _WIDTH + (texts is None)))
+    plates = rest[0] if texts is None else [texts[plate_id] for plate_id in plate_ids]
+    names = dict(connection.execute(select(Source.id, Source.name)).all()) if n else {}
+    fuzzy, differences = [False] * n, [""] * n
+    if pattern is not None and pattern.fuzzy:
+        matches = {plate: pattern.match(plate) for plate in set(plates)}
+        fuzzy = [matches[plate].fuzzy for plate in plates]
+        differences = [matches[plate].describe() for plate in plates]
+    return Hits({"id": ids, "plate": plates, "state": states, "captured_at": times, "lat": lats, "lon": lons,
+                 "source": [names[source_id] for source_id in source_ids], "source_id": source_ids,
+                 "confidence": confidences, "fuzzy": fuzzy, "differences": differences, "plate_as_read": as_read})
 
 
 def _scene_elements(scene: Scene) -> dict:

@@ -90,6 +90,16 @@ def test_inner_patterns_follow_new_and_deleted_plates(services, detective, corpu
     assert "9QXZ417" not in found and "8QXZ999" in found
 
 
+def test_a_hit_carries_its_read_as_stored(services, detective):
+    seed_plates(services, ["5TRK442"], start=T0 + timedelta(days=9), source="Route 66 & Lone Hill")
+    for typed in ("5TRK442", "5TR*", "*RK44*", "?TRK442"):
+        [hit] = services.search.search(detective, SearchCriteria(plate=typed)).hits
+        assert (hit.plate, hit.plate_as_read, hit.state, hit.source, hit.confidence) == (
+            "5TRK442", "5TRK442", "CA", "Route 66 & Lone Hill", 0.9)
+        assert hit.captured_at == T0 + timedelta(days=9) and isinstance(hit.captured_at, datetime)
+        assert (hit.lat, hit.lon, hit.fuzzy) == (FOOTHILL_GRAND.lat, FOOTHILL_GRAND.lon, False)
+
+
 def test_fuzzy_hits_are_marked_and_ranked_below_exact(services, detective):
     seed_plates(services, ["7ABC1O3", "7ABC103", "7A8C1O3"])
     result = services.search.search(detective, SearchCriteria(plate="7ABC1O3", fuzzy=True))

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.domain.search import Associate, PlateAcrossScenes, ReadHit, SearchResult
+from app.domain.search import Associate, Hits, PlateAcrossScenes, ReadHit, SearchResult
 from app.ui.localtime import epoch_seconds
 from app.ui.search.projection import to_mercator
 
 
 @dataclass
 class ResultSet:
-    hits: list[ReadHit]
+    hits: Hits
     times: np.ndarray  # POSIX seconds of captured_at (naive UTC)
     x: np.ndarray  # Web-Mercator metres
     y: np.ndarray
@@ -27,9 +27,10 @@ class ResultSet:
     summary: str = ""
 
     @classmethod
-    def from_hits(cls, hits: list[ReadHit], notes: list[str] | None = None, **facts) -> "ResultSet":
-        x, y = to_mercator([h.lat for h in hits], [h.lon for h in hits])
-        return cls(hits, epoch_seconds([h.captured_at for h in hits]), np.atleast_1d(x), np.atleast_1d(y),
+    def from_hits(cls, hits: Hits | list[ReadHit], notes: list[str] | None = None, **facts) -> "ResultSet":
+        hits = hits if isinstance(hits, Hits) else Hits.of(hits)
+        x, y = to_mercator(hits.column("lat"), hits.column("lon"))
+        return cls(hits, epoch_seconds(hits.column("captured_at")), np.atleast_1d(x), np.atleast_1d(y),
                    notes or [""] * len(hits), **facts)
 
     @classmethod
@@ -62,7 +63,7 @@ class ResultSet:
         words = [f"{n:,} read{'s' if n != 1 else ''}"]
         if self.explanation:
             words.append(f"matching {self.explanation}")
-        fuzzy = sum(1 for h in self.hits if h.fuzzy)
+        fuzzy = sum(self.hits.column("fuzzy"))
         if fuzzy:
             words.append(f"({fuzzy:,} fuzzy, listed after the exact hits)")
         return " ".join(words) + "." + (f" {self.summary}." if self.summary else "")
@@ -72,7 +73,7 @@ class ResultSet:
 
     @property
     def ids(self) -> list[int]:
-        return [h.id for h in self.hits]
+        return list(self.hits.column("id"))
 
 
 def _flatten(groups) -> tuple[list[ReadHit], list[str]]:

@@ -1,4 +1,4 @@
-"""The results table's model: a list of ReadHit, sorted in Python, filtered by a time range.
+"""The results table's model: the hits of a search, sorted in Python, filtered by a time range.
 
 Rows are a numpy permutation of hit indices, so sorting or filtering 100 000 reads is one
 array operation and `data()` only formats the rows on screen.
@@ -68,15 +68,16 @@ class ResultsModel(QAbstractTableModel):
         if column == TIME:
             order_ = np.argsort(self.results.times, kind="stable")
         elif column == CONFIDENCE:
-            order_ = np.argsort(np.array([h.confidence for h in hits], dtype=float), kind="stable")
+            order_ = np.argsort(np.array(hits.column("confidence"), dtype=float), kind="stable")
         else:
+            col = hits.column
             keys = {
-                PLATE: lambda i: hits[i].plate,
-                MATCH: lambda i: (hits[i].fuzzy, hits[i].differences),
-                STATE: lambda i: hits[i].state or "",
-                SOURCE: lambda i: hits[i].source,
-                PLACE: lambda i: (hits[i].lat, hits[i].lon),
-                NOTE: lambda i: self.results.notes[i],
+                PLATE: col("plate").__getitem__,
+                MATCH: lambda i: (col("fuzzy")[i], col("differences")[i]),
+                STATE: lambda i: col("state")[i] or "",
+                SOURCE: col("source").__getitem__,
+                PLACE: lambda i: (col("lat")[i], col("lon")[i]),
+                NOTE: self.results.notes.__getitem__,
             }
             order_ = np.array(sorted(range(n), key=keys[column]), dtype=np.int64)
         order_ = order_.astype(np.int64, copy=False)
