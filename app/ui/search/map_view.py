@@ -181,6 +181,7 @@ class MapView(QWidget):
     def set_points(self, x: np.ndarray, y: np.ndarray, fit: bool = True) -> None:
         self._x, self._y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
         self._mask = None
+        self._visible = np.arange(len(self._x))  # fit() must not use the previous result's indices
         self.highlight.setData([], [])
         if fit and len(self._x):
             self.fit()

@@ -124,3 +124,14 @@ def test_selecting_in_one_view_highlights_in_the_others(qtbot, panel):
         click(plot, QPoint(pixel_of(plot, t + 60, 0).x(), pixel_of(plot, t, 0.5).y()))
     assert list(from_bar.args[0]) == [first]
     assert len(panel.map.highlight.getData()[0]) == 1
+
+
+def test_a_smaller_result_after_a_larger_one_redraws_every_view(qtbot, panel):
+    give_purpose(qtbot, panel)
+    qtbot.keyClicks(panel.plate_form.plate_edit, "7AB*")
+    assert len(run_search(qtbot, panel)) == 4
+    panel.plate_form.plate_edit.setText("8XYZ777")
+    result = run_search(qtbot, panel)  # the map once fitted itself to the previous result's reads
+    assert len(result) == 2 == panel.map.visible_count == panel.model.rowCount()
+    assert panel.result_info.text().startswith("2 reads")
+    assert panel.timeline.counts.sum() == 2
