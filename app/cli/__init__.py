@@ -29,7 +29,7 @@ def _command_modules():
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m app", description="Plate Desk: ALPR investigations under Policy 424.")
+    parser = argparse.ArgumentParser(prog=_program(), description="Plate Desk: ALPR investigations under Policy 424.")
     parser.add_argument("--db", help="SQLAlchemy URL (default: the embedded SQLite database in the data folder)")
     parser.add_argument("--data-dir", type=Path, help="data folder (default: the user's data folder)")
     parser.add_argument("--user", help="log in as this user (password from PLATE_DESK_PASSWORD or a prompt)")
@@ -75,6 +75,11 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def _program() -> str:
+    # The installed bundle is started by its own name, not through Python.
+    return Path(sys.executable).name if getattr(sys, "frozen", False) else "python -m app"
 
 
 def _version() -> str:
