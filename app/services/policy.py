@@ -43,6 +43,14 @@ class PolicyService:
         with self._db.transaction() as session:
             return has_accepted(session, caller.user_id, current_policy_version(session, self.shipped_version))
 
+    def acknowledged_version(self, caller: Caller) -> str | None:
+        """The version the caller acknowledged last (None when never), for the About box."""
+        with self._db.transaction() as session:
+            return session.scalar(select(PolicyAcknowledgement.policy_version)
+                                  .where(PolicyAcknowledgement.user_id == caller.user_id)
+                                  .order_by(PolicyAcknowledgement.accepted_at.desc(),
+                                            PolicyAcknowledgement.id.desc()).limit(1))
+
     def accept(self, caller: Caller) -> str:
         """Record that the caller has read and acknowledged the current version."""
         with self._db.transaction() as session:

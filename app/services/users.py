@@ -18,8 +18,18 @@ from app.domain.roles import Permission, Role
 from app.services import system
 from app.services.access import Gate, facts
 from app.services.passwords import PasswordHashing, check_new_password
+from app.services.retention import MIN_RETENTION_DAYS
 
 FIRST_ADMIN_CURRICULUM = "System set-up (first administrator)"
+MAX_USERNAME = 64
+
+
+def check_username(username: str) -> str:
+    """The user name as it will be stored, or ValidationError with the reason."""
+    username = username.strip()
+    if not username or len(username) > MAX_USERNAME or any(c.isspace() for c in username):
+        raise ValidationError(f"A user name is 1 to {MAX_USERNAME} characters without spaces.")
+    return username
 
 
 class UserService:
@@ -38,13 +48,23 @@ class UserService:
             return (session.scalar(select(func.count()).select_from(User)) or 0) > 0
 
     def create_first_admin(self, username: str, password: str, agency: str, workstation: str,
-                           full_name: str = "") -> int:
-        """The IS supervisor who sets the system up: trained and policy accepted by doing so."""
+                           full_name: str = "", retention_days: int | None = None) -> int:
+        """The IS supervisor who sets the system up: trained and policy accepted by doing so.
+
+        The agency (and the retention period, when given) are stored in the same transaction,
+        so a database is either set up in full or not at all.
+        """
+        username = check_username(username)
         check_new_password(password, username)
+        if retention_days is not None and int(retention_days) < MIN_RETENTION_DAYS:
+            raise ValidationError(f"The retention period cannot be under {MIN_RETENTION_DAYS} days "
+                                  "(Policy 424.4: ALPR data is kept at least one year).")
         with self._db.transaction() as session:
             if session.scalar(select(func.count()).select_from(User)):
                 raise Refused("This database already has users; log in as an administrator instead.")
             system.put_setting(session, system.AGENCY, agency)
+            if retention_days is not None:
+                system.put_setting(session, system.RETENTION_DAYS, str(int(retention_days)))
             system.database_id(session)
             user = self._new_user(session, username, password, [Role.IS_SUPERVISOR], agency, full_name)
             now = self._now()
@@ -53,8 +73,11 @@ class UserService:
                                        recorded_by=username, recorded_at=now))
             version = system.get_setting(session, system.POLICY_VERSION, self._policy_version)
             session.add(PolicyAcknowledgement(user_id=user.id, policy_version=version, accepted_at=now))
+            query = {"admin": username, "agency": agency}
+            if retention_days is not None:
+                query["retention_days"] = int(retention_days)
             audit_log.append(session, AccessFacts(username, agency, workstation), action="database_initialised",
-                             outcome=Outcome.OK.value, now=now, query={"admin": username, "agency": agency})
+                             outcome=Outcome.OK.value, now=now, query=query)
             return user.id
 
     # --- administration ---------------------------------------------------------------
@@ -63,9 +86,7 @@ class UserService:
                  agency: str | None = None, full_name: str = "") -> int:
         caller = self._gate.require(caller, Permission.MANAGE_USERS, action="user_add",
                                     query={"user": username, "roles": sorted(r.value for r in roles)})
-        username = username.strip()
-        if not username or len(username) > 64 or any(c.isspace() for c in username):
-            raise ValidationError("A user name is 1 to 64 characters without spaces.")
+        username = check_username(username)
         if not roles:
             raise ValidationError("Give the user at least one role.")
         check_new_password(password, username)

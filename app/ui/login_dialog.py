@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout)
 
 from app.domain.accounts import Caller
 from app.services.auth import AuthService
 from app.ui.common import error_label, primary, set_error
+from app.ui.theme import ACCENT
 from app.ui.workers import WorkerPool
+
+ABOUT_LINK_STYLE = (f"QPushButton#aboutLink {{ border: none; background: transparent; color: {ACCENT}; "
+                    "padding: 5px 2px; } QPushButton#aboutLink:hover { text-decoration: underline; }")
 
 
 class LoginDialog(QDialog):
@@ -19,6 +23,7 @@ class LoginDialog(QDialog):
     """
 
     failed = Signal(str)  # the sentence shown; for tests and for anyone who listens
+    about_requested = Signal()  # the About link: the session, which has the services, shows the box
 
     def __init__(self, auth: AuthService, workers: WorkerPool, *, agency: str = "",
                  first_run_hint: bool = False, parent=None) -> None:
@@ -56,8 +61,14 @@ class LoginDialog(QDialog):
         buttons = QDialogButtonBox()
         self.login_button = primary(QPushButton("Log in"))
         self.quit_button = QPushButton("Quit")
+        self.about_button = QPushButton("About Plate Desk")
+        self.about_button.setObjectName("aboutLink")
+        self.about_button.setAutoDefault(False)
+        self.about_button.setCursor(Qt.PointingHandCursor)
+        self.about_button.setStyleSheet(ABOUT_LINK_STYLE)
         buttons.addButton(self.login_button, QDialogButtonBox.AcceptRole)
         buttons.addButton(self.quit_button, QDialogButtonBox.RejectRole)
+        self.about_button.clicked.connect(self.about_requested)
         self.login_button.clicked.connect(self.submit)
         self.quit_button.clicked.connect(self.reject)
 
@@ -71,7 +82,11 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(notice)
         layout.addSpacing(4)
-        layout.addWidget(buttons)
+        footer = QHBoxLayout()
+        footer.addWidget(self.about_button)
+        footer.addStretch(1)
+        footer.addWidget(buttons)
+        layout.addLayout(footer)
         self.username.setFocus(Qt.OtherFocusReason)
 
     def submit(self) -> None:

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QListWidget, QList
 
 from app.domain.accounts import Caller
 from app.domain.errors import PlateDeskError
+from app.services.about import gather as gather_about
+from app.ui.about_dialog import AboutDialog
 from app.ui.account_dialog import ChangePasswordDialog, IdleLockDialog
 from app.ui.common import show_error, show_info, ui_settings
 from app.ui.lock import LOCKED_TITLE, IdleLock, LockScreen
@@ -108,6 +110,11 @@ class MainWindow(QMainWindow):
         self.policy_action = QAction("ALPR Policy 424…", self)
         self.policy_action.triggered.connect(self.show_policy)
         help_menu.addAction(self.policy_action)
+        help_menu.addSeparator()
+        self.about_action = QAction("About Plate Desk", self)
+        self.about_action.setMenuRole(QAction.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -265,6 +272,16 @@ class MainWindow(QMainWindow):
         dialog = PolicyDialog(self.services.policy, self.caller, self, read_only=True)
         dialog.setAttribute(Qt.WA_DeleteOnClose, True)
         dialog.open()
+
+    def show_about(self) -> AboutDialog | None:
+        if self.is_locked:
+            return None
+        info = gather_about(self.services.settings.db_url, self.services.policy, self.caller)
+        dialog = AboutDialog(info, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose, True)
+        dialog.open()
+        self.about_dialog = dialog
+        return dialog
 
     def log_out(self, message: str = "") -> None:
         if self._ended:
