@@ -1,9 +1,10 @@
 # Two commands: `make run` opens the app, `make test` runs every test.
+# `make screenshots` makes the user guides' pictures again (docs/guide/img/).
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test clean
+.PHONY: run test install install-test screenshots clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,6 +28,10 @@ run: install
 test: install-test
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The real application, offscreen, on a fresh demo database: a few minutes.
+screenshots: install
+	nice -n 10 $(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV)
