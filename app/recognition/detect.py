@@ -237,3 +237,37 @@ def stretch_contrast(img: np.ndarray) -> np.ndarray:
         return img
     out = (img.astype(np.float32) - lo) * (255.0 / (hi - lo))
     return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def cut_by_frame(line: TextLine, shape: tuple[int, ...]) -> bool:
+    """Does the line run into the picture's border? Its text may go on beyond it.
+
+    A plate entering or leaving the frame shows only some of its characters, and a read
+    of them is a fragment (a sign's '...VIDED', a date's '014'), not the plate: such a
+    line is not read. The chain usually stops short of a character the border cuts, so
+    a margin of half a glyph counts as touching.
+    """
+    H, W = shape[:2]
+    mx, my = 0.5 * line.glyph_h, 0.15 * line.glyph_h
+    return line.x < mx or line.y < my or line.x + line.w > W - mx or line.y + line.h > H - my
+
+
+def in_text_block(line: TextLine, others: list[TextLine]) -> bool:
+    """Is the line one of a stack of text lines of about the same size (a sign, lettering)?
+
+    A plate number is the only line of its size on the plate: the state name, slogan and
+    dealer frame above and below it are printed at a third to a half of its height. Lines
+    of the same size stacked within a glyph height of each other, overlapping sideways,
+    are a paragraph: a truck's lettering, a shop sign, a notice.
+    """
+    gh = line.glyph_h
+    for o in others:
+        if o is line or not 0.7 <= o.glyph_h / gh <= 1.45:
+            continue
+        overlap_x = min(line.x + line.w, o.x + o.w) - max(line.x, o.x)
+        if overlap_x < 0.25 * min(line.w, o.w):
+            continue
+        gap = max(o.y - (line.y + line.h), line.y - (o.y + o.h))  # negative when they overlap
+        if -0.3 * gh <= gap <= 1.0 * max(gh, o.glyph_h):
+            return True
+    return False

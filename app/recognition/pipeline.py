@@ -19,10 +19,10 @@ from .frames import VideoFrames
 from .media import is_video, media_files, recording_start, sha256_file
 from .ocr import OcrEngine
 from .reads import ExtractedRead
-from .detect import find_text_lines
+from .detect import cut_by_frame, find_text_lines, in_text_block
 from .overlay import OverlayMap
-from .still import MAX_LINES, LineRead, read_frame, read_lines, to_gray
-from .track import PlateTrack, Tracker, accept_track
+from .still import MAX_LINES, read_frame, read_lines, to_gray
+from .track import FrameRead, PlateTrack, Tracker, accept_track
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -159,14 +159,29 @@ def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Re
             if not sampled.changed:
                 tracker.keep_alive(sampled.t_s)
                 continue
-            gray = to_gray(sampled.image)
-            overlay.update(gray)
-            # Burnt-in text is not read: it would cost recogniser time on every frame.
-            lines = [l for l in find_text_lines(gray) if not overlay.burnt_in(l.box)][:MAX_LINES]
-            reads: list[LineRead] = read_lines(gray, engine, lines, cancel.raise_if_cancelled)
-            still = [overlay.still_fraction(lr.line_box) for lr in reads]
-            yield from finish(tracker.update(sampled.index, sampled.t_s, reads, sampled.image, still))
+            reads = read_video_frame(to_gray(sampled.image), engine, overlay, cancel.raise_if_cancelled)
+            yield from finish(tracker.update(sampled.index, sampled.t_s, reads, sampled.image))
         yield from finish(tracker.close_all())
+
+
+def read_video_frame(gray: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
+                     check: Callable[[], None] | None = None) -> list[FrameRead]:
+    """Plate-like reads on one analysed video frame, with what tells a plate from other text.
+
+    Burnt-in text (see overlay.py) and lines the frame's border cuts are not read: the
+    first costs recogniser time on every frame, the second gives fragments. Each read
+    carries how still its edges were and whether it sits in a block of same-size lines
+    (a sign, a truck's lettering); `accept_track` judges a whole pass on them.
+    """
+    overlay.update(gray)
+    found = [l for l in find_text_lines(gray) if not overlay.burnt_in(l.box)]
+    lines = [l for l in found if not cut_by_frame(l, gray.shape)][:MAX_LINES]
+    by_box = {l.box: l for l in lines}
+    out = []
+    for lr in read_lines(gray, engine, lines, check):
+        line = by_box[lr.line_box]
+        out.append(FrameRead(lr, overlay.still_fraction(lr.line_box), in_text_block(line, found)))
+    return out
 
 
 def _track_read(track: PlateTrack, path: Path, sha: str, start) -> ExtractedRead | None:

@@ -12,13 +12,27 @@ from .reads import Box
 from .still import LineRead
 
 
+@dataclass(frozen=True)
+class FrameRead:
+    """A read on one analysed video frame, with what its surroundings say about it."""
+
+    read: LineRead
+    still: float = 0.0  # share of the line's edges that had not moved for ~1 s (overlay.py)
+    in_block: bool = False  # one of a stack of same-size text lines (detect.in_text_block)
+
+
 @dataclass
 class Sighting:
     frame: int
     t_s: float
     read: LineRead
     frame_image: np.ndarray  # the BGR frame, kept only while it is the track's best
-    still: float = 0.0  # share of the line's edges that had not moved for ~1 s (overlay.py)
+    still: float = 0.0
+    in_block: bool = False
+
+    @property
+    def plate(self) -> str:
+        return self.read.reading.plate
 
 
 @dataclass
@@ -33,6 +47,21 @@ class PlateTrack:
     def last(self) -> Sighting:
         return self.sightings[-1]
 
+    @property
+    def best_text(self) -> str:
+        return self.best.plate if self.best is not None else ""
+
+    def merge(self, other: "PlateTrack") -> None:
+        """Take another track's reads (the same plate, seen again after a gap)."""
+        best = self.best if self.best is not None and (
+            other.best is None or self.best.read.score >= other.best.read.score) else other.best
+        self.sightings = sorted(self.sightings + other.sightings, key=lambda s: s.frame)
+        self.last_seen = max(self.last_seen, other.last_seen)
+        self.best = best
+        for s in self.sightings:
+            if s is not best:
+                s.frame_image = None  # type: ignore[assignment]
+
     def add(self, s: Sighting) -> None:
         self.sightings.append(s)
         self.last_seen = max(self.last_seen, s.t_s)
@@ -44,19 +73,32 @@ class PlateTrack:
                 other.frame_image = None  # type: ignore[assignment]
 
     def vote(self) -> tuple[str, str, float]:
-        """Per-character vote weighted by confidence: (plate, raw text of best, confidence).
+        """The pass's plate by consensus: (plate, raw text of its best read, confidence).
 
-        Reads are grouped by length and the length with the most confidence mass wins
-        (a dropped or extra character shifts every position after it, so reads of other
-        lengths cannot be aligned cheaply). Within that length, the probability rows of
-        each character are summed with the read's confidence as weight, and the format
-        rules then settle look-alikes once more on the summed evidence.
+        Reads of each length are voted per character, weighted by confidence: the
+        probability rows are summed and the format rules settle look-alikes once more on
+        the summed evidence. Among these candidates (one per length) the plate is the one
+        closest to all reads (least confidence-weighted edit distance): a character some
+        reads add at one end (a bolt, the plate frame) and that they cannot agree on loses
+        to the reads without it, even when the longer reads are the more numerous.
         """
         mass: Counter[int] = Counter()
         for s in self.sightings:
-            mass[len(s.read.reading.plate)] += s.read.reading.confidence
-        length = mass.most_common(1)[0][0]
-        same = [s for s in self.sightings if len(s.read.reading.plate) == length]
+            mass[len(s.plate)] += s.read.reading.confidence
+        candidates = [self._vote_length(length) for length in mass]
+
+        def cost(text: str) -> float:
+            return sum(s.read.reading.confidence * min(edit_distance(text, s.plate, 3), 3)
+                       for s in self.sightings)
+
+        text, agree, same = min(candidates, key=lambda c: (cost(c[0]), -mass[len(c[0])]))
+        # Confidence of the pass: mean read confidence, times how unanimous the vote was.
+        conf = float(np.mean([s.read.reading.confidence for s in same])) * agree
+        best = max(same, key=lambda s: s.read.score)
+        return text, best.read.reading.ocr_text, conf
+
+    def _vote_length(self, length: int) -> tuple[str, float, list[Sighting]]:
+        same = [s for s in self.sightings if len(s.plate) == length]
         total = np.zeros((length, len(PLATE_ALPHABET)), np.float64)
         for s in same:
             r = s.read.reading
@@ -76,11 +118,11 @@ class PlateTrack:
         text = "".join(PLATE_ALPHABET[k] for k in total.argmax(axis=1))
         dist = total / np.maximum(total.sum(axis=1, keepdims=True), 1e-9)
         text = apply_formats(text, dist.astype(np.float32)).plate
-        # Confidence of the pass: mean read confidence, times how unanimous the vote was.
-        agree = float(np.mean(dist.max(axis=1)))
-        conf = float(np.mean([s.read.reading.confidence for s in same])) * agree
-        best = max(same, key=lambda s: s.read.score)
-        return text, best.read.reading.ocr_text, conf
+        return text, float(np.mean(dist.max(axis=1))), same
+
+    def agreeing(self, plate: str) -> list[Sighting]:
+        """Sightings that read `plate` or within one character of it."""
+        return [s for s in self.sightings if edit_distance(s.plate, plate, 1) <= 1]
 
 
 def _centre(box: Box) -> tuple[float, float]:
@@ -91,10 +133,11 @@ def _centre(box: Box) -> tuple[float, float]:
 def similar_text(a: str, b: str) -> bool:
     """Same plate read differently: edit distance at most 2 (at most 1 for short reads)."""
     limit = 1 if min(len(a), len(b)) <= 4 else 2
-    return _edit_distance(a, b, limit) <= limit
+    return edit_distance(a, b, limit) <= limit
 
 
-def _edit_distance(a: str, b: str, limit: int) -> int:
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or limit + 1 when it is known to exceed `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     prev = list(range(len(b) + 1))
@@ -103,48 +146,77 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
-    return prev[-1]
+    return min(prev[-1], limit + 1)
 
 
 class Tracker:
-    """Assigns each frame's reads to open tracks; closes tracks not seen for `max_gap_s`.
+    """Assigns each frame's reads to tracks, one per plate per pass.
 
     A read joins the open track whose last read is nearby (within a few plate widths,
     scaled by the time since) or whose text is similar, so a plate keeps its track while
     it moves across the frame and while the OCR disagrees with itself on a character.
+    A track not seen for `max_gap_s` closes. A closed track is held back for `merge_s`
+    more: when the plate was hidden for a moment (a passing truck, a pedestrian, a few
+    blurred frames) or jumped across the picture, its reads start a second track, and a
+    track of the same text that starts within `merge_s` is the same pass, merged.
     """
 
-    def __init__(self, max_gap_s: float = 1.0) -> None:
+    def __init__(self, max_gap_s: float = 1.0, merge_s: float = 3.0) -> None:
         self.max_gap_s = max_gap_s
+        self.merge_s = merge_s
         self.open: list[PlateTrack] = []
+        self.held: list[tuple[PlateTrack, str]] = []  # closed tracks and their voted text
 
-    def update(self, frame: int, t_s: float, reads: list[LineRead], image: np.ndarray,
-               still: list[float] | None = None) -> list[PlateTrack]:
-        """Add one analysed frame; returns tracks that closed."""
+    def update(self, frame: int, t_s: float, reads: list[FrameRead], image: np.ndarray) -> list[PlateTrack]:
+        """Add one analysed frame; returns the passes that ended (merged where they split)."""
         taken: set[int] = set()
-        for i, lr in enumerate(reads):
-            track = self._match(lr, t_s, taken)
-            s = Sighting(frame, t_s, lr, image, still[i] if still else 0.0)
+        for fr in reads:
+            track = self._match(fr.read, t_s, taken)
             if track is None:
                 track = PlateTrack()
                 self.open.append(track)
-            track.add(s)
+            track.add(Sighting(frame, t_s, fr.read, image, fr.still, fr.in_block))
             taken.add(id(track))
-        return self.close_idle(t_s)
+        closed = [tr for tr in self.open if t_s - tr.last_seen > self.max_gap_s]
+        self.open = [tr for tr in self.open if tr not in closed]
+        for tr in closed:
+            self._hold(tr)
+        return self._release(t_s)
 
     def keep_alive(self, t_s: float) -> None:
         """A frame skipped as unchanged still shows the same plates: do not age them."""
         for tr in self.open:
             tr.last_seen = max(tr.last_seen, t_s)
 
-    def close_idle(self, t_s: float) -> list[PlateTrack]:
-        closed = [tr for tr in self.open if t_s - tr.last_seen > self.max_gap_s]
-        self.open = [tr for tr in self.open if tr not in closed]
-        return closed
-
     def close_all(self) -> list[PlateTrack]:
-        closed, self.open = self.open, []
-        return closed
+        """End of the video: every track, held or open, merged where they split."""
+        for tr in self.open:
+            self._hold(tr)
+        self.open = []
+        done = [tr for tr, _ in self.held]
+        self.held = []
+        return done
+
+    def _hold(self, track: PlateTrack) -> None:
+        text = track.vote()[0]
+        for i, (other, other_text) in enumerate(self.held):
+            if _same_pass(other, other_text, track, text, self.merge_s):
+                other.merge(track)
+                self.held.pop(i)
+                self._hold(other)  # the merged track may now match another held one
+                return
+        self.held.append((track, text))
+
+    def _release(self, t_s: float) -> list[PlateTrack]:
+        """Held tracks that no track open or to come can still be merged into."""
+        done, kept = [], []
+        for tr, text in self.held:
+            waiting = t_s - tr.last_seen <= self.merge_s or any(
+                o.sightings[0].t_s - tr.last_seen <= self.merge_s and similar_text(o.best_text, text)
+                for o in self.open)
+            (kept if waiting else done).append((tr, text))
+        self.held = kept
+        return [tr for tr, _ in done]
 
     def _match(self, lr: LineRead, t_s: float, taken: set[int]) -> PlateTrack | None:
         best, best_cost = None, float("inf")
@@ -170,25 +242,53 @@ class Tracker:
         return best
 
 
+def _same_pass(a: PlateTrack, a_text: str, b: PlateTrack, b_text: str, merge_s: float) -> bool:
+    """Two tracks of one plate: the same text (one character apart at most), close in time."""
+    gap = max(b.sightings[0].t_s - a.last_seen, a.sightings[0].t_s - b.last_seen)
+    if gap > merge_s or min(len(a_text), len(b_text)) < 4:
+        return False
+    limit = 0 if min(len(a_text), len(b_text)) <= 4 else 1
+    return edit_distance(a_text, b_text, limit) <= limit
+
+
+def _word_zeros(plate: str) -> str:
+    """A 0 whose neighbours are letters reads as O: 'M0VING' is a word, 'ABC000' is not."""
+    out = []
+    for i, c in enumerate(plate):
+        near = [n for n in plate[max(0, i - 1): i] + plate[i + 1: i + 2] if n != "0"]
+        out.append("O" if c == "0" and near and all(n.isalpha() for n in near) else c)
+    return "".join(out)
+
+
 def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = 0.7,
-                 max_still: float = 0.3) -> bool:
-    """Enough evidence to report a pass: three or more reads and a fair voted confidence.
+                 max_still: float = 0.3, min_agreeing: float = 0.5) -> bool:
+    """Enough evidence that a track is one plate's pass, read right.
 
     Texture and distant text give short, low-confidence, flickering reads; one pass of a
     real plate gives many agreeing ones (a car crossing the picture in 0.6 s is still
-    analysed three times at 5 frames a second). Reads on text whose edges mostly held
-    still while the picture changed are burnt-in text (a clock whose seconds tick).
+    analysed three times at 5 frames a second): at least `min_sightings` reads within a
+    character of the voted plate, carrying `min_agreeing` of the track's confidence. A
+    track whose reads disagree is a misread however confident each read was.
+
+    Text that is not a plate: reads whose edges mostly held still while the picture
+    changed are burnt-in text (a clock whose seconds tick); reads mostly in a stack of
+    same-size lines are lettering on a truck or a sign; reads with no digit are words.
     """
     plate, raw, conf = track.vote()
     if not is_plate_text(plate, raw) or len(plate) < 4:
         return False
     # Letters only: a word on a sign, a truck or a dealer frame far more often than one
     # of the few vanity plates without a digit (those are still read on photos).
-    if not any(c.isdigit() for c in plate):
+    if not any(c.isdigit() for c in _word_zeros(plate)):
         return False
     if float(np.median([s.still for s in track.sightings])) >= max_still:
+        return False
+    if np.mean([s.in_block for s in track.sightings]) >= 0.5:
         return False
     # Four characters is a legal plate but also a common fragment of other text (a
     # dealer frame, a sticker): ask for more agreeing reads.
     needed = min_sightings if len(plate) >= 5 else 2 * min_sightings
-    return len(track.sightings) >= needed and conf >= min_conf
+    agreeing = track.agreeing(plate)
+    total = sum(s.read.reading.confidence for s in track.sightings)
+    agreeing_mass = sum(s.read.reading.confidence for s in agreeing)
+    return len(agreeing) >= needed and agreeing_mass >= min_agreeing * total and conf >= min_conf

@@ -1,0 +1,50 @@
+"""Voting a pass and deciding whether to report it, on reads as the OCR gives them."""
+from __future__ import annotations
+
+import numpy as np
+
+from app.recognition.ocr import PLATE_ALPHABET
+from app.recognition.reads import PlateReading
+from app.recognition.still import LineRead
+from app.recognition.track import PlateTrack, Sighting, accept_track
+
+
+def _track(texts: list[str], confidence: float = 0.95) -> PlateTrack:
+    """One sighting per text, a fifth of a second apart, each read with one-hot evidence."""
+    track = PlateTrack()
+    for i, text in enumerate(texts):
+        probs = np.zeros((len(text), len(PLATE_ALPHABET)), np.float32)
+        probs[np.arange(len(text)), [PLATE_ALPHABET.index(c) for c in text]] = 1.0
+        reading = PlateReading(text, text, confidence, (100 + 5 * i, 200, 120, 50))
+        track.add(Sighting(6 * i, i / 5, LineRead(reading, probs, 30.0, confidence),
+                           np.zeros((4, 4, 3), np.uint8)))
+    return track
+
+
+def test_an_end_character_the_reads_disagree_on_is_dropped():
+    # The plate frame beside the last character, read as M, W, V or nothing: more reads
+    # have eight characters than seven, but no eighth character has a majority.
+    texts = ["5VDA555M", "5VDA555", "5VDA555W", "5VDA555W", "5VDA555M", "5VDA555",
+             "5VDA555V", "5VDA555", "5VDA555", "5VDA555M", "5VDA555W", "5VDA555V"]
+    track = _track(texts)
+    assert track.vote()[0] == "5VDA555"
+    assert accept_track(track)
+
+
+def test_a_consistent_extra_character_is_kept():
+    # The same length argument the other way: when the reads agree on it, it is the plate.
+    track = _track(["5VDA555W"] * 8 + ["5VDA555"] * 4)
+    assert track.vote()[0] == "5VDA555W"
+
+
+def test_reads_that_do_not_agree_are_not_a_pass():
+    # Four confident reads of whatever was there, no two alike: not evidence of one plate.
+    track = _track(["F0704UUA", "4WPUTT", "4WJPUTT", "04UUA"])
+    assert not accept_track(track)
+    assert accept_track(_track(["FD7U4U", "FD7U4U", "F07U4U", "FD7U4U"]))
+
+
+def test_a_word_with_a_zero_for_its_o_is_not_a_plate():
+    assert not accept_track(_track(["M0VING"] * 6))
+    assert not accept_track(_track(["0VIDED"] * 6))
+    assert accept_track(_track(["ABC000"] * 6))  # zeros among digits: a plate's digits
