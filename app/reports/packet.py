@@ -206,7 +206,9 @@ class PacketRenderer:
     def summary(self) -> list:
         s = self.s
         head = ["#", "Time (local)", "Plate", "State", "Place (lat, lon)", "Source", "Conf.", "Corrected"]
-        widths = [0.32, 1.55, 0.8, 0.42, 1.3, 1.56, 0.45, 0.9]
+        # In inches, padding included: bold "State" and "Conf." need 0.45 and "Corrected" 0.7; Source
+        # keeps "Route 66 & Lone Hill Ave" on one line, and a longer name wraps at its spaces.
+        widths = [0.32, 1.55, 0.8, 0.52, 1.3, 1.44, 0.52, 0.85]
         data: list[list] = [[Paragraph(f"<b>{h}</b>", s["cell"]) for h in head]]
         for r in self.doc.reads:
             local, _ = local_and_utc(r.captured_at, self.zone)

@@ -89,6 +89,8 @@ def test_the_packet_pdf_holds_cover_table_read_pages_custody_and_hashes(services
     assert "8XYZ771" in summary  # the corrected text
     assert "NOTINCASE1" not in "".join(pages)
     assert "2026-10-01 01:00:00 PDT" in summary  # 08:00 UTC in Glendora
+    # Each header cell on one line: narrow columns once broke "State" and "Conf." in two.
+    assert "#\nTime (local)\nPlate\nState\nPlace (lat, lon)\nSource\nConf.\nCorrected\n" in summary
 
     # One page per read, in order, each with its facts and the CLETS notice.
     read_pages = [i for i, text in enumerate(pages) if re.search(r"Read \d of 4:", text)]

@@ -3,7 +3,8 @@
 Start times are typed in the workstation's zone and held as naive UTC. A file's own metadata
 (MP4 header, photo EXIF) pre-fills its start; a file that does not say stays empty until the
 user gives one: evidence must not carry a guessed time. With several files the start field
-edits the selected files (all of them when none is selected).
+edits the selected files (all of them when none is selected). The zone is named as it was on
+the date shown (a June recording is PDT even when opened in December).
 """
 from __future__ import annotations
 
@@ -33,6 +34,14 @@ def parse_local(text: str) -> datetime:
     return to_utc(local)
 
 
+def typed_zone(text: str) -> str:
+    """The zone's abbreviation on the date typed in a start field; today's while it is no date yet."""
+    try:
+        return zone_name(datetime.fromisoformat(text.strip().replace("T", " ")))
+    except ValueError:
+        return zone_name()
+
+
 class FilesTable(QTableWidget):
     """File, kind, SHA-256 and recording start of every opened file."""
 
@@ -40,6 +49,7 @@ class FilesTable(QTableWidget):
         super().__init__(0, 4, parent)
         self.setObjectName("filesTable")
         self.setHorizontalHeaderLabels(["File", "Kind", "SHA-256", f"Recording start ({zone_name()})"])
+        self._starts: dict[int, datetime | None] = {}  # row -> naive UTC start
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.setAlternatingRowColors(True)
@@ -54,6 +64,7 @@ class FilesTable(QTableWidget):
 
     def show_files(self, files: list[SourceFile], starts: dict[str, datetime | None]) -> None:
         self.setRowCount(len(files))
+        self._starts = {}
         for row, f in enumerate(files):
             name = QTableWidgetItem(f.name)
             name.setToolTip(f.path)
@@ -71,6 +82,13 @@ class FilesTable(QTableWidget):
         item.setToolTip("From the file's own metadata" if start and from_file else
                         "Typed by you" if start else "The file does not say when it was recorded")
         self.setItem(row, 3, item)
+        self._starts[row] = start
+        self._name_zone()
+
+    def _name_zone(self) -> None:
+        # The starts' own zone: files on both sides of a clock change get "PDT/PST".
+        zones = dict.fromkeys(zone_name(to_local(s)) for s in self._starts.values() if s is not None)
+        self.horizontalHeaderItem(3).setText(f"Recording start ({'/'.join(zones) or zone_name()})")
 
 
 def _mono():
@@ -97,7 +115,7 @@ class SourceForm(QWidget):
         self.start_edit.setObjectName("startEdit")
         self.start_edit.setPlaceholderText("YYYY-MM-DD HH:MM:SS")
         self.start_edit.editingFinished.connect(self._start_edited)
-        self.start_hint = QLabel(f"{zone_name()}; pre-filled from the file when it says")
+        self.start_hint = QLabel()
         self.start_hint.setObjectName("muted")
         self.place_edit = QLineEdit()
         self.place_edit.setObjectName("placeEdit")
@@ -135,6 +153,8 @@ class SourceForm(QWidget):
         grid.setColumnStretch(3, 2)
         grid.setColumnMinimumWidth(1, 240)  # a long hint wraps instead of squeezing the fields
         self.start_hint.setWordWrap(True)
+        self.start_edit.textChanged.connect(self._show_hint)
+        self._show_hint()
 
     # --- files and start times ------------------------------------------------------------
 
@@ -144,13 +164,16 @@ class SourceForm(QWidget):
         self.table.show_files(self.files, self.starts)
         rows = min(len(files), 4)
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 24 * max(rows, 1) + 4)
-        hint = f"{zone_name()}; pre-filled from the file when it says"
-        if len(files) > 1:
-            hint += " · applies to the files selected above (all, when none is)"
-        self.start_hint.setText(hint)
+        self._show_hint()
         first = next((s for s in self.starts.values() if s is not None), None)
         self.start_edit.setText(_local_field(first))
         self.starts_changed.emit(dict(self.starts))
+
+    def _show_hint(self) -> None:
+        hint = f"{typed_zone(self.start_edit.text())}; pre-filled from the file when it says"
+        if len(self.files) > 1:
+            hint += " · applies to the files selected above (all, when none is)"
+        self.start_hint.setText(hint)
 
     def _targets(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})

@@ -61,6 +61,7 @@ class ReleasesPanel(QWidget):
         self.message = QLabel()
         self.message.setObjectName("releaseMessage")
         self.message.setWordWrap(True)
+        self.message.hide()  # an empty label would still take a line above the table
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("releasesTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -94,7 +95,7 @@ class ReleasesPanel(QWidget):
         try:
             self.requests = self.releases.list_requests(self.caller)
         except PlateDeskError as exc:
-            self.message.setText(str(exc))
+            self.say(str(exc))
             self.requests = []
         self.table.setRowCount(len(self.requests))
         for r, q in enumerate(self.requests):
@@ -111,6 +112,11 @@ class ReleasesPanel(QWidget):
             if q.id == keep:
                 self.table.selectRow(r)
         self._update_buttons()
+
+    def say(self, text: str) -> None:
+        """Show a message above the table; an empty one hides the line."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def select(self, request_id: int) -> None:
         for r, q in enumerate(self.requests):
@@ -157,19 +163,19 @@ class ReleasesPanel(QWidget):
         releases, caller = self.releases, self.caller
         if "export" in self.buttons:
             self.buttons["export"].setEnabled(False)
-        self.message.setText(f"Exporting request {request_id} to {folder}…")
+        self.say(f"Exporting request {request_id} to {folder}…")
         self.workers.start(lambda cancel, progress: releases.export(caller, request_id, folder, cancel=cancel,
                                                                     progress=progress),
                            on_finished=self._exported, on_failed=self._failed)
 
     def _exported(self, info: ReleaseExportInfo) -> None:
-        self.message.setText(f"Exported {info.read_count:,} reads ({info.file_count} files) to {info.destination}; "
-                             "the bag can be checked with `python -m app packet verify`.")
+        self.say(f"Exported {info.read_count:,} reads ({info.file_count} files) to {info.destination}; "
+                 "the bag can be checked with `python -m app packet verify`.")
         self.refresh()
         self.exported.emit(info)
 
     def _failed(self, message: str) -> None:
-        self.message.setText("")
+        self.say("")
         self._update_buttons()
         show_error(self, message)
 

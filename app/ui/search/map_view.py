@@ -4,6 +4,7 @@ Up to SCATTER_LIMIT visible reads are drawn as points; above that the view draws
 image of the reads in view (one bincount per pan or zoom), so a million reads draw in well
 under a second and panning stays smooth. The canvass circle (click for the centre, drag for
 the radius, or drag its handle later) and a drawn rectangle are the two ways to pick a place.
+Every camera names itself in a tooltip; its label shows only where it has room (see place_labels).
 """
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ SCATTER_LIMIT = 20_000
 HIGHLIGHT_LIMIT = 20_000
 CELL_PX = 3  # density image cell, in screen pixels
 PICK_PX = 10  # a click picks the nearest read within this many pixels
+CAMERA_PX = 11  # a camera's square
+LABEL_LIMIT = 60  # more cameras than this are named by their tooltips only
+LABEL_GAP_PX = 8  # from a camera's centre to its label, clear of the square
 PAN, CIRCLE, RECTANGLE = "pan", "circle", "rectangle"
 
 
@@ -103,10 +107,14 @@ class MapView(QWidget):
         self.scatter = Points(size=7, pen=pg.mkPen("#ffffff", width=0.8), brush=pg.mkBrush(42, 93, 159, 210),
                               pxMode=True)
         self.scatter.setZValue(2)
-        self.cameras = Points(size=11, symbol="s", pen=pg.mkPen("#1d2838", width=1.2),
-                              brush=pg.mkBrush("#ffd54f"), pxMode=True)
+        self.cameras = Points(size=CAMERA_PX, symbol="s", pen=pg.mkPen("#1d2838", width=1.2),
+                              brush=pg.mkBrush("#ffd54f"), pxMode=True, hoverable=True,
+                              tip=lambda x, y, data: data)
         self.cameras.setZValue(1.5)  # under the reads: a read at a camera must stay visible
         self._camera_labels: list[pg.TextItem] = []
+        self._camera_xy = np.zeros((2, 0))
+        self._labels_scale = 0.0  # metres per pixel the labels were last placed for
+        self._label_room = np.zeros(0, dtype=bool)
         self.highlight = Points(size=13, pen=pg.mkPen("#b3261e", width=2.2), brush=pg.mkBrush(255, 152, 0, 230),
                                 pxMode=True)
         self.highlight.setZValue(4)
@@ -131,6 +139,8 @@ class MapView(QWidget):
         self._settle.timeout.connect(self._view_settled)
         self.box.sigRangeChanged.connect(lambda *_: self._settle.start())
         self.box.sigResized.connect(lambda *_: self._settle.start())
+        self.box.sigRangeChanged.connect(lambda *_: self.place_labels())
+        self.box.sigResized.connect(lambda *_: self.place_labels())
         self.box.clicked.connect(self._clicked)
         self.box.dragged.connect(self._dragged)
 
@@ -210,18 +220,64 @@ class MapView(QWidget):
             self._home = (centre, max(1500.0, span * 1.3))
             self.show_region(*self._home)
         x, y = to_mercator([s.lat for s in placed], [s.lon for s in placed])
-        self.cameras.setData(np.atleast_1d(x), np.atleast_1d(y), data=[s.name for s in placed])
+        self._camera_xy = np.array([np.atleast_1d(x), np.atleast_1d(y)], dtype=np.float64).reshape(2, -1)
+        self.cameras.setData(self._camera_xy[0], self._camera_xy[1], data=[s.name for s in placed])
         for label in self._camera_labels:
             self.box.removeItem(label)
         self._camera_labels = []
-        if len(placed) <= 60:
-            for source, cx, cy in zip(placed, np.atleast_1d(x), np.atleast_1d(y)):
-                label = pg.TextItem(source.name, color="#1d2838", anchor=(-0.08, 0.5),
-                                    fill=pg.mkBrush(255, 255, 255, 190))
+        if len(placed) <= LABEL_LIMIT:
+            for source, cx, cy in zip(placed, self._camera_xy[0], self._camera_xy[1]):
+                label = pg.TextItem(source.name, color="#1d2838", fill=pg.mkBrush(255, 255, 255, 190))
+                label.setAnchor((-LABEL_GAP_PX / max(label.boundingRect().width(), 1.0), 0.5))
                 label.setPos(float(cx), float(cy))
-                label.setZValue(3)
+                label.setZValue(1.8)  # over the cameras, under the reads
+                label.hide()
                 self.box.addItem(label, ignoreBounds=True)
                 self._camera_labels.append(label)
+        self._labels_scale = 0.0
+        self.place_labels()
+
+    def place_labels(self) -> None:
+        """Show the names of the cameras in view that have room at this zoom; hover names the rest.
+
+        In the sources' order, a label has room if its box clears the labels placed before it and
+        every other camera's square. Labels keep their size in pixels, so only a change of scale
+        redoes that; a pan only checks which cameras are in view.
+        """
+        width, height = self.box.width(), self.box.height()
+        if not self._camera_labels or width < 2 or height < 2:
+            return
+        (left, right), (bottom, top) = self.box.viewRange()
+        scale = (right - left) / width  # metres per pixel; the aspect is locked
+        if not self._labels_scale or abs(scale / self._labels_scale - 1) > 1e-3:
+            self._labels_scale = scale
+            self._label_room = self._labels_with_room(scale)
+        x, y = self._camera_xy
+        # A camera off the edge keeps its name to itself: no orphan words along the border.
+        wanted = self._label_room & (x >= left) & (x <= right) & (y >= bottom) & (y <= top)
+        for label, on in zip(self._camera_labels, wanted.tolist()):
+            if label.isVisible() != on:
+                label.setVisible(on)
+
+    def _labels_with_room(self, scale: float) -> np.ndarray:
+        # Pixel positions up to an offset (a pan moves them all alike); y grows downwards.
+        px, py = self._camera_xy[0] / scale, -self._camera_xy[1] / scale
+        half = CAMERA_PX / 2
+        squares = np.stack([px - half, py - half, px + half, py + half], axis=1)
+        room = np.zeros(len(self._camera_labels), dtype=bool)
+        placed: list[tuple[float, float, float, float]] = []
+        for i, label in enumerate(self._camera_labels):
+            rect = label.boundingRect()
+            box = (px[i] + LABEL_GAP_PX, py[i] - rect.height() / 2,
+                   px[i] + LABEL_GAP_PX + rect.width(), py[i] + rect.height() / 2)
+            covers = ((squares[:, 0] < box[2]) & (squares[:, 2] > box[0])
+                      & (squares[:, 1] < box[3]) & (squares[:, 3] > box[1]))
+            covers[i] = False
+            room[i] = not covers.any() and not any(
+                b[0] < box[2] and b[2] > box[0] and b[1] < box[3] and b[3] > box[1] for b in placed)
+            if room[i]:
+                placed.append(box)
+        return room
 
     @property
     def visible_count(self) -> int:

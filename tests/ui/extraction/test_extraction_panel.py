@@ -57,6 +57,28 @@ def test_open_hashes_and_prefills_then_progress_arrives_off_the_gui_thread(qtbot
     shoot(panel, "extraction-video")
 
 
+def test_the_start_is_named_in_the_zone_of_its_own_date(qtbot, panel, clip, monkeypatch, shoot):
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        _open(qtbot, panel, [clip])  # recorded on 1 June: PDT, whatever the zone is called today
+        form, header = panel.form, panel.form.table.horizontalHeaderItem(3)
+        assert form.start_edit.text() == "2026-06-01 07:00:00"
+        assert header.text() == "Recording start (PDT)" and form.start_hint.text().startswith("PDT;")
+        assert form.table.item(0, 3).text() == "2026-06-01 07:00:00 PDT"
+        shoot(panel, "extraction-zone")
+
+        form.start_edit.clear()
+        qtbot.keyClicks(form.start_edit, "2026-12-01 10:00:00")
+        assert form.start_hint.text().startswith("PST;")  # while typing, before the field is left
+        qtbot.keyClick(form.start_edit, Qt.Key_Return)
+        assert header.text() == "Recording start (PST)"
+        assert form.table.item(0, 3).text() == "2026-12-01 10:00:00 PST"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_cancel_stops_within_a_second_and_keeps_nothing(qtbot, desk, detective, tmp_path, shoot):
     slow = StandInEngine(delay_s=0.05)
     panel = make_panel(qtbot, desk, detective, slow)

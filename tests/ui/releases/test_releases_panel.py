@@ -27,6 +27,9 @@ def test_file_decide_and_export(qtbot, desk, tmp_path, shoot):
     captain = desk.make_user("capt", [Role.CAPTAIN])
     filing = _panel(qtbot, desk, detective)
     assert set(filing.buttons) == {"file", "export"}
+    # No message yet: the table sits right under the buttons, with no blank line between.
+    assert not filing.message.isVisible()
+    assert filing.table.geometry().top() - filing.buttons["file"].geometry().bottom() < 20
     filing.buttons["file"].click()
     dialog = filing.dialog
     dialog.agency.setText("Azusa Police Department")
@@ -63,6 +66,7 @@ def test_file_decide_and_export(qtbot, desk, tmp_path, shoot):
     with qtbot.waitSignal(filing.exported, timeout=20_000) as done:
         filing.export(filing.requests[0].id, tmp_path / "media")
     assert done.args[0].read_count == 1 and "Exported 1 reads" in filing.message.text()
+    assert filing.message.isVisible()
     filing.shutdown()
     deciding.shutdown()
 

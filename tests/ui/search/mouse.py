@@ -33,3 +33,7 @@ def click(plot_widget, at: QPoint) -> None:
     _send(viewport, QEvent.MouseMove, at, Qt.NoButton, Qt.NoButton)
     _send(viewport, QEvent.MouseButtonPress, at, Qt.LeftButton, Qt.LeftButton)
     _send(viewport, QEvent.MouseButtonRelease, at, Qt.LeftButton, Qt.NoButton)
+
+
+def hover(plot_widget, at: QPoint) -> None:
+    _send(plot_widget.viewport(), QEvent.MouseMove, at, Qt.NoButton, Qt.NoButton)

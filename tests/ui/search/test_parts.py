@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 
-from app.domain.search import ReadHit
+from app.domain.geo import GeoPoint
+from app.domain.search import ReadHit, SourceInfo
+from app.services.demo_world import build_town
 from app.ui.localtime import local_text, to_utc
 from app.ui.search.map_view import MapView
 from app.ui.search.projection import tile_bounds, tiles_covering, to_lat_lon, to_mercator, zoom_for
@@ -17,6 +19,7 @@ from app.ui.search.results_model import CONFIDENCE, PLATE, TIME, ResultsModel
 from app.ui.search.tiles import TileUnavailable, cache_dir_for, fetch_tile
 
 from tests.ui.search.conftest import plate_png
+from tests.ui.search.mouse import hover, pixel_of
 
 
 def test_mercator_round_trip_and_tile_arithmetic():
@@ -70,6 +73,45 @@ def test_the_map_lays_tiles_and_goes_offline_when_they_fail(qtbot, tmp_path):
     view.tiles.update_view()
     qtbot.waitUntil(lambda: view.tiles.is_offline, timeout=10_000)
     assert "Offline map" in view.caption.text()
+    view.shutdown()
+
+
+def test_camera_names_show_where_they_have_room_and_on_hover(qtbot, tmp_path, shoot):
+    view = MapView("", tmp_path / "cache")
+    qtbot.addWidget(view)
+    view.resize(450, 360)  # the search page's map at 1280 x 800
+    view.show()
+    qtbot.waitExposed(view)
+    cameras = build_town().cameras  # the demo's 15 corners: rows of cameras along each street
+    view.set_sources([SourceInfo(i, c.name, "fixed", c.lat, c.lon) for i, c in enumerate(cameras)])
+
+    def shown() -> dict[str, QRectF]:
+        return {label.toPlainText(): label.sceneBoundingRect() for label in view._camera_labels if label.isVisible()}
+
+    def square(camera) -> QRectF:
+        x, y = to_mercator(camera.lat, camera.lon)
+        centre = view.box.mapViewToScene(QPointF(float(x), float(y)))
+        return QRectF(centre.x() - 5.5, centre.y() - 5.5, 11, 11)
+
+    # Framed on all the cameras: some names, none over another name or another camera.
+    labels = shown()
+    assert 0 < len(labels) < len(cameras)
+    rects = list(labels.values())
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert not any(rect.intersects(square(c)) for name, rect in labels.items() for c in cameras if c.name != name)
+    shoot(view, "map-labels-fitted")
+
+    # A camera without a label is named when the pointer rests on it.
+    unnamed = next(c for c in cameras if c.name not in labels)
+    hover(view.plot, pixel_of(view.plot, *(float(v) for v in to_mercator(unnamed.lat, unnamed.lon))))
+    assert view.box.toolTip() == unnamed.name
+
+    # Zoomed in on one corner, its name shows, and no name of a camera out of view pokes in at the edge;
+    # zoomed out to the county, the cluster is not a smudge of text.
+    view.show_region(GeoPoint(unnamed.lat, unnamed.lon), 400)
+    assert set(shown()) == {unnamed.name}
+    view.show_region(GeoPoint(unnamed.lat, unnamed.lon), 20_000)
+    assert len(shown()) <= 1
     view.shutdown()
 
 
