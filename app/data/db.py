@@ -37,7 +37,9 @@ def make_engine(url_text: str, secrets: SecretStore | None = None, **kwargs) -> 
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # JIT compiling pays off for long analytical queries; a search here is tens of
+    # milliseconds, and JIT added 57 ms to one on 10 M reads.
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"}, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -127,7 +127,7 @@ class PlateRead(Base):
     __table_args__ = (
         # Covers a plate search (migration 0005): its reads come from the index alone.
         Index("ix_reads_plate_cover", "plate_id", "captured_at", "state", "lat", "lon", "source_id",
-              "confidence", "plate_as_read"),
+              "confidence", "plate_as_read", postgresql_include=["id"]),
         Index("ix_reads_time", "captured_at"),
         Index("ix_reads_source_time", "source_id", "captured_at"),
     )
