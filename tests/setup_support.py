@@ -1,5 +1,5 @@
 """What the first-run set-up tests share: a keyring in a test folder, fresh PostgreSQL
-databases, and a PostgreSQL server that checks passwords.
+databases, a PostgreSQL server that checks passwords, and a department's image folder.
 
 The shared test server (PLATE_DESK_TEST_PG_URL, see tests/conftest.py) trusts every
 connection, so a wrong password would get through; `password_server` starts a small
@@ -8,6 +8,7 @@ throw-away server of its own with SCRAM passwords for the tests about refusals.
 from __future__ import annotations
 
 import configparser
+import errno
 import itertools
 import os
 import shutil
@@ -71,6 +72,31 @@ def params_for(server_url: str, database: str, **changes) -> ServerParams:
                   password=url.password or "")
     values.update(changes)
     return ServerParams(**values)
+
+
+@pytest.fixture
+def image_share(tmp_path) -> Path:
+    """The department's shared image folder, as a mounted network share would be: already there."""
+    share = tmp_path / "mnt" / "platedesk-images"
+    share.mkdir(parents=True)
+    return share
+
+
+@pytest.fixture
+def read_only_share(image_share, monkeypatch) -> Path:
+    """A shared image folder this workstation may read but not write in."""
+    image_share.chmod(0o555)
+    if os.access(image_share, os.W_OK):  # root writes anyway: refuse there as the file system would
+        make_folder = tempfile.mkdtemp
+
+        def refused(*args, dir=None, **kwargs):
+            if dir is not None and Path(dir) == image_share:
+                raise PermissionError(errno.EACCES, "Permission denied", str(image_share))
+            return make_folder(*args, dir=dir, **kwargs)
+
+        monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    yield image_share
+    image_share.chmod(0o755)
 
 
 NO_SERVER = "the PostgreSQL set-up tests need a server: set PLATE_DESK_TEST_PG_URL (.ci/start-postgres)"

@@ -358,6 +358,7 @@ def first_run(desk, folder: Path) -> None:
     page.host.setText("alpr-db.glendora.local")
     page.user.setText("platedesk")
     page.password.setText("a long server password from the DBA")
+    page.image_dir.setText(r"\\alpr-files\platedesk-images")
     shoot(dialog, "first-run-server")
     page.embedded.setChecked(True)
     for fill, name in ((_admin_answers, "first-run-admin"), (_agency_answers, "first-run-agency"),

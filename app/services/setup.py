@@ -6,7 +6,9 @@ init` (build_services, then UserService.create_first_admin) and adds what a GUI 
 a department server whose password goes to the keyring, and all-or-nothing. The last step,
 creating the administrator, is one transaction and the set-up's commit; until it has worked, a
 failure undoes what the set-up wrote (the tables it created, its keyring entries, its files in
-the data folder, settings.json among them) before the error is shown.
+the data folder, settings.json among them) before the error is shown. With a server it also
+asks for the department's shared image folder (app.services.setup_images), which it checks but
+never creates or empties.
 """
 from __future__ import annotations
 
@@ -35,10 +37,11 @@ from app.services.retention import MIN_RETENTION_DAYS
 from app.services.setup_check import (CONNECT_TIMEOUT_S, DatabaseCheck, DatabaseState, ServerParams, SetupError,
                                       check_embedded, check_server, embedded_path, explain_connection_error,
                                       needs_first_run)
+from app.services.setup_images import ImageFolderCheck, check_image_folder, image_folder_path
 
-__all__ = ["DEFAULT_RETENTION_DAYS", "DatabaseCheck", "DatabaseState", "FirstAdmin", "ServerParams", "SetupError",
-           "SetupPlan", "apply", "check_admin", "check_department", "check_embedded", "check_server",
-           "needs_first_run"]
+__all__ = ["DEFAULT_RETENTION_DAYS", "DatabaseCheck", "DatabaseState", "FirstAdmin", "ImageFolderCheck",
+           "ServerParams", "SetupError", "SetupPlan", "apply", "check_admin", "check_department", "check_embedded",
+           "check_image_folder", "check_server", "needs_first_run"]
 from app.services.users import check_username
 
 log = logging.getLogger(__name__)
@@ -62,10 +65,13 @@ class FirstAdmin:
 @dataclass(frozen=True)
 class SetupPlan:
     """The supervisor's answers. No server means the embedded database; no admin means join
-    a database that already has users (the second workstation of a department)."""
+    a database that already has users (the second workstation of a department). `image_dir`,
+    the department's shared image folder, goes with a server and is required there; the
+    embedded database keeps its images in the data folder."""
 
     server: ServerParams | None = None
     admin: FirstAdmin | None = None
+    image_dir: str = ""
     agency: str = ""
     retention_days: int = DEFAULT_RETENTION_DAYS
 
@@ -99,18 +105,22 @@ def apply(settings: Settings, plan: SetupPlan, *, secrets: SecretStore, hashing:
           progress: ProgressCallback = no_progress) -> Settings:
     """Set this workstation up as `plan` says and return its saved Settings.
 
-    Checks the answers, connects again (the database may have changed since the test), keeps
-    a server password in the keyring, migrates the schema, writes settings.json and, unless
-    joining, creates the first administrator with the agency and retention period in one
-    transaction: the step that commits the set-up. Raises SetupError or ValidationError with a
+    Checks the answers and a server's image folder (it must exist and take a probe file),
+    connects again (the database may have changed since the test), keeps a server password
+    in the keyring, migrates the schema, writes settings.json (with the image folder) and,
+    unless joining, creates the first administrator with the agency and retention period in
+    one transaction: the step that commits the set-up. Raises SetupError or ValidationError with a
     sentence for the user; by then everything the set-up wrote has been undone.
     """
     cancel = cancel or CancelToken()
     if plan.admin is not None:
         check_admin(plan.admin.username, plan.admin.password, plan.admin.password)
         check_department(plan.agency, plan.retention_days)
-    target = replace(settings, db_url=plan.server.url().render_as_string(hide_password=False)
-                     if plan.server else sqlite_url(embedded_path(settings.data_dir)))
+    if plan.server:
+        target = replace(settings, db_url=plan.server.url().render_as_string(hide_password=False),
+                         image_dir=str(image_folder_path(plan.image_dir)))
+    else:
+        target = replace(settings, db_url=sqlite_url(embedded_path(settings.data_dir)))
     undo = _Undo(settings.data_dir, secrets)
     try:
         _set_up(target, plan, undo, hashing, now, timeout_s, cancel, progress)
@@ -123,6 +133,11 @@ def apply(settings: Settings, plan: SetupPlan, *, secrets: SecretStore, hashing:
 
 def _set_up(target: Settings, plan: SetupPlan, undo: "_Undo", hashing, now, timeout_s, cancel,
             progress) -> None:
+    if plan.server:
+        progress(Progress(0, STEPS, "Checking the shared image folder…"))
+        folder = check_image_folder(target.image_dir)
+        if not folder.ok:
+            raise SetupError(folder.problem)
     where = plan.server.where if plan.server else "this workstation"
     progress(Progress(0, STEPS, f"Connecting to {where}…"))
     check = check_server(plan.server, timeout_s) if plan.server else check_embedded(target.data_dir)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -17,13 +17,14 @@ from sqlalchemy.pool import NullPool
 
 from app.config import SETTINGS_FILE
 from app.data.migrate import alembic_config
-from app.data.orm import SystemSetting, User
+from app.data.orm import StoredImage, SystemSetting, User
 from app.domain.errors import PlateDeskError, ValidationError
 from app.services import system
 
 CONNECT_TIMEOUT_S = 5
 DEFAULT_PORT = 5432
 DEFAULT_DATABASE = "platedesk"
+IMAGE_SAMPLE = 20  # stored images looked for in a joining workstation's image folder
 
 
 class SetupError(PlateDeskError):
@@ -79,6 +80,10 @@ class DatabaseCheck:
     users: int = 0
     # PostgreSQL: extensions present before the set-up, so an undo drops only what it added.
     extensions: frozenset[str] = frozenset()
+    # Images the database names (their files are in the image folder, not in the database),
+    # and a few of their SHA-256s, to see whether a joining workstation's folder holds them.
+    images: int = 0
+    image_sample: tuple[str, ...] = ()
 
 
 # --- the embedded database ----------------------------------------------------------------
@@ -170,8 +175,7 @@ def check_server(params: ServerParams, timeout_s: float = CONNECT_TIMEOUT_S) -> 
     finally:
         engine.dispose()
     where = f"PostgreSQL {version} at {params.where}" if version else params.where
-    return _described(DatabaseCheck(True, "", check.state, check.agency, check.users, extensions),
-                      where=where, database=params.database.strip())
+    return _described(replace(check, extensions=extensions), where=where, database=params.database.strip())
 
 
 def explain_connection_error(exc: BaseException, params: ServerParams, timeout_s: float = CONNECT_TIMEOUT_S) -> str:
@@ -220,8 +224,12 @@ def _look(connection: Connection) -> DatabaseCheck:
     agency = ""
     if "system_settings" in tables:
         agency = connection.scalar(select(SystemSetting.value).where(SystemSetting.key == system.AGENCY)) or ""
+    images, sample = 0, ()
+    if "images" in tables:
+        images = connection.scalar(select(func.count()).select_from(StoredImage)) or 0
+        sample = tuple(connection.scalars(select(StoredImage.sha256).limit(IMAGE_SAMPLE)))
     state = DatabaseState.CONFIGURED if users else DatabaseState.NO_USERS
-    return DatabaseCheck(True, "", state, agency, users)
+    return DatabaseCheck(True, "", state, agency, users, images=images, image_sample=sample)
 
 
 def _revision(connection: Connection) -> str | None:
@@ -249,7 +257,7 @@ def _described(check: DatabaseCheck, *, where: str, database: str = "") -> Datab
         agency = f" for {check.agency}" if check.agency else ""
         found = (f"{named} is already set up{agency}, with {accounts}. This workstation can join it: "
                  "no new administrator is needed.")
-    return DatabaseCheck(True, lead + found, check.state, check.agency, check.users, check.extensions)
+    return replace(check, ok=True, message=lead + found)
 
 
 def _first_line(value: object) -> str:

@@ -1,5 +1,6 @@
 """The first-run set-up, driven like a supervisor would: real SQLite files in tmp_path, the
-real PostgreSQL server, a keyring file; then the log-in window and a log-in as the new admin.
+real PostgreSQL server, a keyring file, a shared image folder; then the log-in window and a
+log-in as the new admin.
 """
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,16 +17,18 @@ from sqlalchemy import make_url
 
 from app.config import SETTINGS_FILE, Settings
 from app.data.db import server_secret_name
+from app.data.orm import StoredImage
 from app.services import setup
 from app.services.container import build_services
 from app.services.setup import DatabaseState, FirstAdmin, SetupPlan
 from app.ui.app import DeskSession, FirstRun
 from app.ui.first_run.wizard import ADMIN, DATABASE, DEPARTMENT, JOIN_STEPS, REVIEW
 from tests.conftest import fast_hashing
-from tests.setup_support import (NO_OS_KEYRING, closed_port, folder_secrets, keyring_names, params_for,
-                                 password_server, pg_database, pg_url)  # noqa: F401 - fixtures
+from tests.setup_support import (NO_OS_KEYRING, closed_port, folder_secrets, image_share, keyring_names,  # noqa: F401
+                                 params_for, password_server, pg_database, pg_url)  # - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
+IMAGE_SAVED_AT = datetime(2025, 3, 1, 9, 30)
 CHIEF = "chief"
 CHIEF_PASSWORD = "tangerine kites above the harbour"
 AGENCY = "Glendora Police Department"
@@ -50,7 +54,7 @@ class Run:
             self.qtbot.mouseClick(self.wizard.next_button, Qt.LeftButton)
         return waited.args[0] if waited.args else None
 
-    def choose_server(self, params) -> None:
+    def choose_server(self, params, image_dir: Path | None = None) -> None:
         page = self.wizard.database_page
         page.server.setChecked(True)
         for edit, value in ((page.host, params.host), (page.database, params.database), (page.user, params.user),
@@ -58,6 +62,13 @@ class Run:
             edit.clear()
             self.qtbot.keyClicks(edit, value)
         page.port.setValue(params.port)
+        if image_dir is not None:
+            self.type_image_dir(image_dir)
+
+    def type_image_dir(self, folder: Path) -> None:
+        edit = self.wizard.database_page.image_dir
+        edit.clear()
+        self.qtbot.keyClicks(edit, str(folder))
 
     def test_connection(self):
         with self.qtbot.waitSignal(self.wizard.checked, timeout=20_000) as waited:
@@ -140,6 +151,7 @@ def test_embedded_set_up_then_log_in_as_the_new_administrator(run, tmp_path, sho
     this = run(data_dir, data_dir / "keyring.cfg")
     wizard = this.wizard
     assert wizard.page == DATABASE and wizard.database_page.embedded.isChecked()
+    assert not wizard.database_page.image_dir.isEnabled()  # the embedded database keeps the local folder
     shoot(wizard, "first-run-database")
     check = this.next()
     assert check.ok and check.state is DatabaseState.NEW
@@ -147,11 +159,13 @@ def test_embedded_set_up_then_log_in_as_the_new_administrator(run, tmp_path, sho
     this.answer_admin_and_department(retention_days=400)
     assert wizard.review_page.values()["Retention"] == "400 days"
     assert wizard.review_page.values()["Administrator"] == "chief (Dana Reyes), IS supervisor"
+    assert wizard.review_page.values()["Images"] == f"In this workstation's data folder\n{data_dir / 'images'}"
     shoot(wizard, "first-run-review")
 
     settings = this.finish()
 
     assert json.loads((data_dir / SETTINGS_FILE).read_text())["db_url"] == settings.db_url
+    assert settings.image_dir == str(data_dir / "images")
     login = this.session.login_dialog
     assert login.username.text() == CHIEF  # only the password is left to type
     window = this.log_in()
@@ -199,7 +213,8 @@ def test_a_new_workstation_starts_with_the_set_up(tmp_path):
 # --- a department PostgreSQL server ---------------------------------------------------------
 
 @pytest.mark.postgres
-def test_server_set_up_then_log_in_and_the_next_start_goes_to_log_in(run, pg_url, pg_database, tmp_path, shoot):
+def test_server_set_up_then_log_in_and_the_next_start_goes_to_log_in(run, pg_url, pg_database, tmp_path, shoot,
+                                                                       image_share, monkeypatch):
     name = pg_database()
     params = params_for(pg_url, name)
     data_dir = tmp_path / "data"
@@ -207,17 +222,35 @@ def test_server_set_up_then_log_in_and_the_next_start_goes_to_log_in(run, pg_url
     this.choose_server(params)
     check = this.test_connection()
     assert check.ok and check.state is DatabaseState.NEW
-    result = this.wizard.database_page.result
+    page = this.wizard.database_page
+    result = page.result
     assert result.isVisible() and result.objectName() == "resultOk" and f"“{name}” is empty" in result.text()
     assert not (data_dir / SETTINGS_FILE).exists()  # a test saves nothing
+
+    # The shared image folder is asked for, starts empty and is required.
+    assert page.image_dir.isEnabled() and page.image_dir.text() == ""
+    with this.qtbot.waitSignal(this.wizard.failed, timeout=20_000) as failure:
+        this.qtbot.mouseClick(this.wizard.next_button, Qt.LeftButton)
+    assert failure.args[0].startswith("Enter the department's shared image folder")
+    assert this.wizard.page == DATABASE and this.wizard.error.isVisible()
+    asked: list[str] = []
+    monkeypatch.setattr("app.ui.first_run.pages.QFileDialog.getExistingDirectory",
+                        lambda parent, caption, start: asked.append(caption) or image_share.as_posix())
+    this.qtbot.mouseClick(page.browse_button, Qt.LeftButton)
+    assert asked == ["The department's shared image folder"] and page.image_dir.text() == str(image_share)
+    assert not this.wizard.error.isVisible()
     shoot(this.wizard, "first-run-server")
-    assert this.next().ok  # tested again on Next
+    assert this.next().ok  # tested again on Next, with the folder
     this.answer_admin_and_department()
+    assert this.wizard.review_page.values()["Images"] == f"Shared image folder\n{image_share}"
+    assert not this.wizard.review_page.warning.isVisible()
 
     settings = this.finish()
 
     saved = (data_dir / SETTINGS_FILE).read_text()
     assert params.password not in saved and make_url(json.loads(saved)["db_url"]).password is None
+    assert json.loads(saved)["image_dir"] == str(image_share) == settings.image_dir
+    assert list(image_share.iterdir()) == []  # the write test left nothing behind
     assert folder_secrets(data_dir / "keyring.cfg").get(server_secret_name(make_url(settings.db_url))) == \
         params.password
     window = this.log_in()
@@ -260,23 +293,41 @@ def test_an_unreachable_server_is_said_plainly_and_nothing_is_saved(run, tmp_pat
 
 
 @pytest.mark.postgres
-def test_a_second_workstation_joins_the_configured_database(run, pg_url, pg_database, tmp_path, shoot):
+def test_a_second_workstation_joins_the_configured_database(run, pg_url, pg_database, tmp_path, shoot, image_share):
     params = params_for(pg_url, pg_database())
-    setup.apply(Settings(data_dir=tmp_path / "first"), SetupPlan(server=params, admin=FirstAdmin(CHIEF, CHIEF_PASSWORD),
-                                                                 agency=AGENCY),
-                secrets=folder_secrets(tmp_path / "first.cfg"), hashing=fast_hashing())
+    first = setup.apply(Settings(data_dir=tmp_path / "first"),
+                        SetupPlan(server=params, admin=FirstAdmin(CHIEF, CHIEF_PASSWORD), agency=AGENCY,
+                                  image_dir=str(image_share)),
+                        secrets=folder_secrets(tmp_path / "first.cfg"), hashing=fast_hashing())
+    services = build_services(first, hashing=fast_hashing(), secrets=folder_secrets(tmp_path / "first.cfg"))
+    with services.db.transaction() as session:  # a plate crop saved on the first workstation
+        session.add(StoredImage(sha256=services.images.put(b"a plate crop"), media_type="image/jpeg", size_bytes=12,
+                                created_at=IMAGE_SAVED_AT))
+    services.close()
+    local = tmp_path / "local-images"
+    local.mkdir()
 
     this = run()
-    this.choose_server(params)
+    this.choose_server(params, local)  # a folder of this workstation's own, not the department's
     check = this.next()
     assert check.state is DatabaseState.CONFIGURED and check.agency == AGENCY
     assert this.wizard.page == REVIEW and this.wizard.joining
     assert [label.property("step") for label in this.wizard.rail.labels] == list(JOIN_STEPS)
     assert this.wizard.next_button.text() == "Join"
-    assert this.wizard.review_page.values()["Department"] == f"{AGENCY}, 1 user account"
+    review = this.wizard.review_page
+    assert review.values()["Department"] == f"{AGENCY}, 1 user account"
+    assert review.warning.isVisible() and f"but {local} does not hold them" in review.warning.text()
+    shoot(this.wizard, "first-run-join-wrong-images")
+
+    this.qtbot.mouseClick(this.wizard.back_button, Qt.LeftButton)  # a warning, not a refusal: go back anyway
+    this.type_image_dir(image_share)
+    this.next()
+    assert this.wizard.page == REVIEW and not review.warning.isVisible()
+    assert review.values()["Images"] == f"Shared image folder\n{image_share}"
     shoot(this.wizard, "first-run-join")
 
-    this.finish()
+    settings = this.finish()
+    assert settings.image_dir == str(image_share)
 
     assert this.session.login_dialog.username.text() == ""  # no new account to suggest
     window = this.log_in()

@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.services.retention import MIN_RETENTION_DAYS
 from app.services.setup import (DEFAULT_RETENTION_DAYS, DatabaseCheck, DatabaseState, FirstAdmin, ServerParams,
@@ -18,6 +18,13 @@ def _muted(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("muted")
     label.setWordWrap(True)
+    return label
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A field's name, tied to the field as a form's would be (screen readers announce it)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
     return label
 
 
@@ -84,25 +91,45 @@ class DatabasePage(QWidget):
         where.addWidget(self.host, 1)
         where.addWidget(QLabel("Port"))
         where.addWidget(self.port)
-        form = _form()
-        form.addRow("Host", where)
-        form.addRow("Database", self.database)
-        form.addRow("User", self.user)
-        form.addRow("Password", self.password)
-        card_layout.addLayout(form)
-        test_row = QHBoxLayout()
         self.test_button = QPushButton("Test connection")
         self.test_button.setObjectName("testConnection")
         self.test_button.setAutoDefault(False)
-        test_row.addWidget(self.test_button)
-        test_row.addStretch(1)
-        card_layout.addLayout(test_row)
         self.result = QLabel()
         self.result.setObjectName("resultOk")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.result.hide()
-        card_layout.addWidget(self.result)
+        # The department's shared image folder: a server's reads are no use without their images.
+        self.image_dir = QLineEdit()
+        self.image_dir.setObjectName("imageDir")
+        self.image_dir.setPlaceholderText(r"\\server\platedesk-images  or  /mnt/platedesk-images")
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.setObjectName("browseImageDir")
+        self.browse_button.setAutoDefault(False)
+        folder = QHBoxLayout()
+        folder.setSpacing(8)
+        folder.addWidget(self.image_dir, 1)
+        folder.addWidget(self.browse_button)
+        # A grid, not a form: the image folder's label lines up with the server's below the
+        # test, and a hidden result takes no room.
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(8)
+        grid.setColumnStretch(1, 1)
+        for row, (label, edit, field) in enumerate((("Host", self.host, where), ("Database", self.database, None),
+                                                    ("User", self.user, None), ("Password", self.password, None))):
+            grid.addWidget(_label(label, edit), row, 0)
+            if field is None:
+                grid.addWidget(edit, row, 1)
+            else:
+                grid.addLayout(field, row, 1)
+        grid.addWidget(self.test_button, 4, 0, 1, 2, Qt.AlignLeft)
+        grid.addWidget(self.result, 5, 0, 1, 2)
+        grid.addWidget(_label("Image folder", self.image_dir), 6, 0)
+        grid.addLayout(folder, 6, 1)
+        grid.addWidget(_muted("Read images and plate crops are kept here; every workstation must use the same "
+                              "folder, and may create and delete files in it."), 7, 1)
+        card_layout.addLayout(grid)
         layout.addSpacing(2)
         layout.addWidget(self._indented(self.form_card))
         layout.addStretch(1)
@@ -110,8 +137,15 @@ class DatabasePage(QWidget):
         for edit in (self.host, self.database, self.user, self.password):
             edit.textChanged.connect(self._edited)
         self.port.valueChanged.connect(self._edited)
+        self.browse_button.clicked.connect(self.browse_image_dir)
         self.server.toggled.connect(self._choice_changed)
         self._choice_changed()
+
+    def browse_image_dir(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "The department's shared image folder",
+                                                  self.image_dir.text().strip())
+        if chosen:
+            self.image_dir.setText(str(Path(chosen)))  # the system's separators: \\server\share on Windows
 
     @staticmethod
     def _indented(widget: QWidget) -> QWidget:
@@ -127,6 +161,9 @@ class DatabasePage(QWidget):
     def params(self) -> ServerParams:
         return ServerParams(host=self.host.text().strip(), port=self.port.value(), database=self.database.text().strip(),
                             user=self.user.text().strip(), password=self.password.text())
+
+    def image_folder(self) -> str:
+        return self.image_dir.text().strip()
 
     def show_check(self, check: DatabaseCheck) -> None:
         self.show_result(check.ok, check.message)
@@ -236,12 +273,18 @@ class ReviewPage(QWidget):
         card_layout.addLayout(self.summary)
         self._shown: dict[str, str] = {}
         self.note = _muted("")
+        self.warning = QLabel()
+        self.warning.setObjectName("notice")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
         layout.addWidget(self.summary_card)
+        layout.addWidget(self.warning)
         layout.addWidget(self.note)
         layout.addStretch(1)
 
-    def show_plan(self, plan: SetupPlan, check: DatabaseCheck | None, data_dir: Path, *,
-                  keyring_is_file: bool = False) -> None:
+    def show_plan(self, plan: SetupPlan, check: DatabaseCheck | None, data_dir: Path, *, image_dir: str,
+                  image_warning: str = "", keyring_is_file: bool = False) -> None:
+        """`image_dir` is where images will be kept; `image_warning`, if any, is shown, not obeyed."""
         while self.summary.count():
             widget = self.summary.takeAt(0).widget()
             widget.hide()  # gone from the card now; deleted when control returns to the event loop
@@ -256,6 +299,10 @@ class ReviewPage(QWidget):
             database = (f"PostgreSQL server {plan.server.where}, database “{plan.server.database}”, "
                         f"user “{plan.server.user}”\n{kept}")
         self._row("Database", database)
+        self._row("Images", f"Shared image folder\n{image_dir}" if plan.server else
+                  f"In this workstation's data folder\n{image_dir}")
+        self.warning.setText(image_warning)
+        self.warning.setVisible(bool(image_warning))
         if plan.joins:
             agency = check.agency if check and check.agency else "not named"
             users = check.users if check else 0

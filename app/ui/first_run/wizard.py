@@ -1,11 +1,12 @@
 """The first-run set-up window: a step rail on the left, one page at a time on the right.
 
-The checks and the set-up itself are app.services.setup; connecting, migrating and creating
-the administrator run on a worker thread while a busy bar shows the step.
+The checks and the set-up itself are app.services.setup; connecting, looking at the shared
+image folder, migrating and creating the administrator run on a worker thread while a busy
+bar shows the step.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -15,7 +16,7 @@ from app.domain.errors import ValidationError
 from app.jobs import Progress
 from app.services import setup
 from app.services.passwords import PasswordHashing
-from app.services.setup import DatabaseCheck, DatabaseState, SetupPlan
+from app.services.setup import DatabaseCheck, DatabaseState, ImageFolderCheck, SetupPlan
 from app.services.setup_check import CONNECT_TIMEOUT_S
 from app.ui.common import error_label, primary, set_error
 from app.ui.first_run.pages import AdminPage, DatabasePage, DepartmentPage, ReviewPage
@@ -117,7 +118,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("firstRun")
         self.setWindowTitle("Plate Desk — first-run set-up")
-        self.resize(860, 640)  # the layout sets the minimum, so a long message grows the window
+        self.resize(860, 640)  # grows when a long message needs it (see event)
         self._start = settings
         self._secrets = secrets
         self._hashing = hashing
@@ -126,6 +127,7 @@ class FirstRunDialog(QDialog):
         self._busy = False
         self._applying = False
         self.check: DatabaseCheck | None = None  # the last good look at the chosen database
+        self.image_check: ImageFolderCheck | None = None  # and at a server's image folder, on Next
         self.plan: SetupPlan | None = None
         self.settings: Settings | None = None
 
@@ -193,6 +195,7 @@ class FirstRunDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.database_page.test_button.clicked.connect(self.test_connection)
         self.database_page.changed.connect(self._database_changed)
+        self.database_page.image_dir.textChanged.connect(lambda: set_error(self.error, ""))  # answered: try Next
         self._go(DATABASE)
 
     # --- moving between steps -----------------------------------------------------------
@@ -258,13 +261,17 @@ class FirstRunDialog(QDialog):
     def _review(self) -> None:
         page = self.database_page
         server = page.params() if page.uses_server() else None
+        folder = self.image_check.folder if server and self.image_check else None
+        image_dir = str(folder) if folder else ""
         if self.joining:
-            self.plan = SetupPlan(server=server)
+            self.plan = SetupPlan(server=server, image_dir=image_dir)
         else:
-            self.plan = SetupPlan(server=server, admin=self.admin_page.admin(),
+            self.plan = SetupPlan(server=server, admin=self.admin_page.admin(), image_dir=image_dir,
                                   agency=self.department_page.agency.text(),
                                   retention_days=self.department_page.retention.value())
         self.review_page.show_plan(self.plan, self.check, self._start.data_dir,
+                                   image_dir=image_dir or self._start.image_dir,
+                                   image_warning=self.image_check.warning if server and self.image_check else "",
                                    keyring_is_file=self._secrets.backend_name == "FolderKeyring")
         self._go(REVIEW)
 
@@ -286,20 +293,27 @@ class FirstRunDialog(QDialog):
                 page.show_result(False, str(exc))
                 self.failed.emit(str(exc))
                 return
-            timeout = self._timeout_s
-            job = lambda cancel, progress: setup.check_server(params, timeout)  # noqa: E731
+            timeout, image_dir = self._timeout_s, page.image_folder()
+
+            def job(cancel, progress):
+                check = setup.check_server(params, timeout)
+                # "Test connection" tests the connection; Next also needs the image folder.
+                folder = setup.check_image_folder(image_dir, check) if check.ok and then_continue else None
+                return check, folder
+
             message = f"Connecting to {params.where}…"
         else:
             data_dir = self._start.data_dir
-            job = lambda cancel, progress: setup.check_embedded(data_dir)  # noqa: E731
+            job = lambda cancel, progress: (setup.check_embedded(data_dir), None)  # noqa: E731
             message = "Looking at this workstation's data folder…"
         self._set_busy(True, message)
-        self.workers.start(job, on_finished=lambda check: self._looked(check, then_continue),
+        self.workers.start(job, on_finished=lambda found: self._looked(*found, then_continue),
                            on_failed=self._fail)
 
-    def _looked(self, check: DatabaseCheck, then_continue: bool) -> None:
+    def _looked(self, check: DatabaseCheck, folder: ImageFolderCheck | None, then_continue: bool) -> None:
         self._set_busy(False)
         self.check = check if check.ok else None
+        self.image_check = folder
         if self.database_page.uses_server():
             self.database_page.show_check(check)
         elif not check.ok:
@@ -307,7 +321,10 @@ class FirstRunDialog(QDialog):
         if not check.ok:
             self.failed.emit(check.message)
         self.checked.emit(check)
-        if check.ok and then_continue:
+        if check.ok and folder is not None and not folder.ok:
+            self.database_page.image_dir.setFocus(Qt.OtherFocusReason)
+            self._fail(folder.problem)
+        elif check.ok and then_continue:
             if self.joining:
                 self._review()
             else:
@@ -315,6 +332,7 @@ class FirstRunDialog(QDialog):
 
     def _database_changed(self) -> None:
         self.check = None  # a test of other answers proves nothing about these
+        self.image_check = None
 
     # --- finishing ----------------------------------------------------------------------
 
@@ -366,6 +384,24 @@ class FirstRunDialog(QDialog):
         for widget in (self.next_button, self.back_button, self.stack):
             widget.setEnabled(not busy)
         self.cancel_button.setEnabled(not self._applying)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.LayoutRequest:
+            self._fit_height()
+        return handled
+
+    def _fit_height(self) -> None:
+        """Grow to what the wrapped text needs at this width. Qt's minimum size ignores word
+        wrap, so a long message would squash the fields instead of making room."""
+        if self.layout() is None:
+            return
+        needed = self.layout().totalHeightForWidth(self.width())
+        screen = self.screen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height() - 40)  # the title bar stays on screen
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def reject(self) -> None:
         if not self._applying:  # a set-up in flight finishes (or undoes itself) first
