@@ -83,9 +83,7 @@ class DeskSession(QObject):
         dialog.completed.connect(lambda settings: self._set_up(first_run, settings, dialog.admin_username))
         dialog.rejected.connect(self._quit)
         self.first_run_dialog = dialog
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
+        _present(dialog)
         return dialog
 
     def _set_up(self, first_run: FirstRun, settings: "Settings", admin: str | None) -> None:
@@ -117,9 +115,7 @@ class DeskSession(QObject):
         dialog.accepted.connect(lambda: self._logged_in(dialog.caller))
         dialog.rejected.connect(self._quit)
         self.login_dialog = dialog
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
+        _present(dialog)
         return dialog
 
     def _logged_in(self, caller: Caller) -> None:
@@ -165,6 +161,13 @@ class DeskSession(QObject):
         if self.window is not None and self.window.isVisible():
             self.window.close()
         self.workers.shutdown()
+
+
+def _present(dialog) -> None:
+    # A dialog opened with no window before it must come to the front to take the keyboard.
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
 
 
 SMOKE_TEST_ENV = "PLATE_DESK_SMOKE_TEST"
