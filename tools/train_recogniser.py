@@ -10,7 +10,11 @@ Training data, never from the validation split (tools/plate_data.py):
     (down to ~10 px glyphs), blurred, moved, noisier, JPEG-compressed, tilted.
   * synthetic lines: random serials in plate layouts, rendered in condensed sans fonts,
     dark on light and light on dark, with the same degradations. They teach characters
-    and layouts the ~250 real training plates do not show.
+    and layouts the ~250 real training plates do not show. With --confusable, that share
+    of them is drawn mostly from look-alike characters (B/8/5/S, O/0/Q/D, 1/I/L, 2/Z,
+    6/G), the recogniser's remaining errors.
+Continue from the shipped weights with --init; --cache takes several line caches (e.g. one
+cut before and one after a line-finder change).
 The network keeps EasyOCR's architecture and alphabet, so the app loads it with
 `EasyOcrEngine` in place of the stock weights (resources/ocr/plate_g2.pth, float32).
 """
@@ -41,6 +45,10 @@ FONTS = [p for p in (
     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed-Bold.ttf",
 ) if Path(p).is_file()]
+# Look-alike groups: a "confusable" serial takes most of its characters from these, so
+# each batch holds many lines whose only difference from another line is such a glyph.
+CONFUSABLE_LETTERS = "BSODQILZGE"
+CONFUSABLE_DIGITS = "8502161"
 LAYOUTS = ("DLLLDDD", "LLLDDDD", "LLLDDD", "DDDLLL", "LLDDDD", "DDDDLL", "DLLDDD",
            "LLDLLD", "DDDLLLL", "LLDDDDD", "LLLLLL", "LLLLL", "DDDDDDD", "LDDDDD", "LLLLDD")
 
@@ -86,11 +94,21 @@ def real_lines(engine: EasyOcrEngine, cache: Path) -> list[tuple[np.ndarray, str
     return out
 
 
-def synthetic_line(rng: random.Random) -> tuple[np.ndarray, str]:
+def _serial(layout: str, rng: random.Random, confusable: bool) -> str:
+    out = []
+    for c in layout:
+        if confusable and rng.random() < 0.7:
+            out.append(rng.choice(CONFUSABLE_LETTERS if c == "L" else CONFUSABLE_DIGITS))
+        else:
+            out.append(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ" if c == "L" else "0123456789"))
+    return "".join(out)
+
+
+def synthetic_line(rng: random.Random, confusable: bool = False) -> tuple[np.ndarray, str]:
     from PIL import Image, ImageDraw, ImageFont
 
     layout = rng.choice(LAYOUTS)
-    text = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ" if c == "L" else "0123456789") for c in layout)
+    text = _serial(layout, rng, confusable)
     shown = text
     if rng.random() < 0.4:  # a gap, a dash or a dot between the halves, as many plates print
         cut = rng.randint(2, len(text) - 2)
@@ -109,7 +127,7 @@ def synthetic_line(rng: random.Random) -> tuple[np.ndarray, str]:
     return arr, text
 
 
-def degrade(img: np.ndarray, rng: random.Random) -> np.ndarray:
+def degrade(img: np.ndarray, rng: random.Random, perspective: bool = False) -> np.ndarray:
     h, w = img.shape[:2]
     if rng.random() < 0.7:  # small in the frame: down to ~10 px glyphs, then back up
         target = rng.uniform(11, 40)
@@ -125,6 +143,16 @@ def degrade(img: np.ndarray, rng: random.Random) -> np.ndarray:
         angle = rng.uniform(-4, 4)
         m = cv2.getRotationMatrix2D((img.shape[1] / 2, img.shape[0] / 2), angle, 1.0)
         img = cv2.warpAffine(img, m, (img.shape[1], img.shape[0]), borderMode=cv2.BORDER_REPLICATE)
+    if perspective and rng.random() < 0.3:  # a plate seen from the side or from above
+        h, w = img.shape[:2]
+        src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        dx, dy = 0.06 * w, 0.1 * h
+        dst = src + np.float32([[rng.uniform(-dx, dx), rng.uniform(-dy, dy)] for _ in range(4)])
+        img = cv2.warpPerspective(img, cv2.getPerspectiveTransform(src, dst), (w, h),
+                                  borderMode=cv2.BORDER_REPLICATE)
+    if perspective and rng.random() < 0.2:  # washed out or in shadow: squeeze the contrast
+        lo, hi = rng.uniform(0, 90), rng.uniform(150, 255)
+        img = (lo + img.astype(np.float32) * (hi - lo) / 255.0).astype(np.uint8)
     if rng.random() < 0.5:
         img = np.clip(img.astype(np.float32) * rng.uniform(0.6, 1.2) + rng.uniform(-30, 30)
                       + np.random.normal(0, rng.uniform(0, 8), img.shape), 0, 255).astype(np.uint8)
@@ -152,7 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--synthetic", type=float, default=0.4, help="share of synthetic lines per batch")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/plate-desk-train-lines.npz"))
+    ap.add_argument("--confusable", type=float, default=0.0,
+                    help="share of synthetic lines drawn mostly from look-alike characters")
+    ap.add_argument("--perspective", action="store_true", help="add perspective and low-contrast degradations")
+    ap.add_argument("--cosine", action="store_true", help="decay the learning rate to zero by the last step")
+    ap.add_argument("--cache", type=Path, nargs="+", default=[Path("/tmp/plate-desk-train-lines.npz")],
+                    help="line caches (built from the training split if missing); all are used")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--init", type=Path, default=None, help="continue from these weights instead of stock")
@@ -168,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     np.random.seed(args.seed)
 
     stock = EasyOcrEngine(weights=None, threads=args.threads)
-    lines = real_lines(stock, args.cache)
+    lines = [line for cache in args.cache for line in real_lines(stock, cache)]
     print(f"{len(lines)} real training lines", flush=True)
 
     reader = easyocr.Reader(["en"], gpu=False, model_storage_directory=easyocr_en_models.model_dir(),
@@ -179,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     index = {c: i for i, c in enumerate(reader.converter.character)}
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.steps) if args.cosine else None
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     t0 = time.time()
     running = None
@@ -186,10 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         batch, labels = [], []
         for _ in range(args.batch):
             if rng.random() < args.synthetic or not lines:
-                img, text = synthetic_line(rng)
+                img, text = synthetic_line(rng, rng.random() < args.confusable)
             else:
                 img, text = lines[rng.randrange(len(lines))]
-            batch.append(to_tensor_row(degrade(img, rng)))
+            batch.append(to_tensor_row(degrade(img, rng, args.perspective)))
             labels.append(text)
         x = torch.from_numpy(np.stack(batch)[:, None])
         logits = model(x, None).log_softmax(2).permute(1, 0, 2)  # (T, N, C)
@@ -200,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
+        if sched is not None:
+            sched.step()
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
         if step % 25 == 0:
             print(f"step {step}: loss {running:.3f} ({(time.time() - t0) / step:.2f} s/step)", flush=True)
