@@ -26,7 +26,7 @@ def _run_gui(settings: Settings, *, explicit_db: bool = False) -> int:
     A database named on the command line is never "new", and PLATE_DESK_DEMO (`make run`)
     keeps setting up the demo without asking.
     """
-    from app.services.container import Services, build_services
+    from app.services.container import Services, build_services, freeze_startup_objects
     from app.services.setup_check import needs_first_run
 
     opened: list[Services] = []
@@ -34,6 +34,7 @@ def _run_gui(settings: Settings, *, explicit_db: bool = False) -> int:
     def open_services(chosen: Settings) -> Services:
         services = build_services(chosen)
         opened.append(services)
+        freeze_startup_objects()
         return services
 
     try:

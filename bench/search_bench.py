@@ -28,7 +28,7 @@ from app.data.orm import Plate, PlateRead, Source  # noqa: E402
 from app.domain.geo import GeoPoint  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
 from app.domain.search import SearchCriteria  # noqa: E402
-from app.services.container import build_services  # noqa: E402
+from app.services.container import build_services, freeze_startup_objects  # noqa: E402
 
 PASSWORD = "benchmark passphrase for plate desk"
 
@@ -42,6 +42,7 @@ def main() -> None:
     args = parser.parse_args()
 
     services = build_services(Settings.load(args.data_dir, args.db))
+    freeze_startup_objects()  # as the GUI does after start-up
     if not services.users.has_users():
         services.users.create_first_admin("bench", PASSWORD, "Bench PD", "bench")
     admin = services.auth.login("bench", PASSWORD)

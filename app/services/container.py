@@ -1,6 +1,7 @@
 """Builds the services from Settings: the one place where the parts are wired together."""
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -75,6 +76,17 @@ class Services:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def freeze_startup_objects() -> None:
+    """Call once the program's long-lived objects exist (modules, mappers, the services).
+
+    Python's cyclic collector otherwise walks all of them on each full collection, and a
+    search that fetches ten thousand reads sets several off: on 10 M reads that doubled the
+    slowest suffix searches (p95 CPU 108-120 ms against 50-53 ms). Frozen objects are left
+    out of collections for good, so this is for start-up, not for each window or test.
+    """
+    gc.freeze()
 
 
 def build_services(settings: Settings, *, now: Clock = utc_now, hashing: PasswordHashing | None = None,
