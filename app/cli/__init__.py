@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="SQLAlchemy URL (default: the embedded SQLite database in the data folder)")
     parser.add_argument("--data-dir", type=Path, help="data folder (default: the user's data folder)")
     parser.add_argument("--user", help="log in as this user (password from PLATE_DESK_PASSWORD or a prompt)")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    from app.services.about import app_version
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules():
         module.register(commands)
@@ -82,10 +84,3 @@ def _program() -> str:
     return Path(sys.executable).name if getattr(sys, "frozen", False) else "python -m app"
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("plate-desk")
-    except PackageNotFoundError:
-        return "dev"

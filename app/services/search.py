@@ -115,14 +115,16 @@ class SearchService:
         if criteria.area:
             rows = [r for r in rows if in_polygon(GeoPoint(r[_LAT], r[_LON]), criteria.area)]
         truncated = len(rows) > criteria.limit
-        return _hits(session, rows[: criteria.limit], converters, texts, pattern), truncated
+        rows = rows[: criteria.limit]
+        names = _source_names(session) if rows else {}
+        return _hits(rows, converters, texts, names, pattern), truncated
 
     @staticmethod
     def _rows(session: Session, stmt: Select, pattern: PlatePattern | None,
               limit: int | None) -> tuple[list[tuple], list[Converter], dict[int, str] | None]:
         """The reads, exact hits first, each group newest first, as the driver's tuples with
-        their columns' converters (see app.data.columns); and the texts of their plates when already known (else the
-        rows carry them, last). A pattern is matched against the distinct plates first:
+        their columns' converters (see app.data.columns); and the texts of their plates when
+        already known (else the rows carry them, last). A pattern is matched against the distinct plates first:
         when few match, their reads come by the covering (plate, time, ...) index without
         touching plates again; when many do, walking the time index finds the newest of
         them sooner."""
@@ -209,13 +211,14 @@ class SearchService:
             occasions: dict[str, set[int]] = defaultdict(set)
             reads: dict[str, list[ReadHit]] = defaultdict(list)
             window = timedelta(seconds=window_s)
+            names = _source_names(session)
             for anchor in session.execute(target_reads.order_by(PlateRead.captured_at)).all():
                 nearby = _read_columns().add_columns(Plate.text).join(Plate, Plate.id == PlateRead.plate_id).where(
                     PlateRead.source_id == anchor.source_id,
                     PlateRead.captured_at.between(anchor.captured_at - window, anchor.captured_at + window),
                     Plate.text != plate,
                 )
-                for hit in _hits(session, *driver_rows(session.connection(), nearby), None, None):
+                for hit in _hits(*driver_rows(session.connection(), nearby), None, names, None):
                     occasions[hit.plate].add(anchor.id)
                     reads[hit.plate].append(hit)
             result = [Associate(p, len(o), reads[p]) for p, o in occasions.items() if len(o) >= min_occasions]
@@ -236,16 +239,18 @@ _PLATE_ID, _CAPTURED_AT, _LAT, _LON, _WIDTH = 1, 3, 4, 5, 9  # positions in _rea
 _captured_at = operator.itemgetter(_CAPTURED_AT)
 
 
-def _hits(session: Session, rows: list[tuple], converters: list[Converter], texts: dict[int, str] | None,
-          pattern: PlatePattern | None) -> Hits:
+def _source_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Source.id, Source.name)).all())
+
+
+def _hits(rows: list[tuple], converters: list[Converter], texts: dict[int, str] | None,
+          names: dict[int, str], pattern: PlatePattern | None) -> Hits:
     """Driver rows of _read_columns() (then the plate's text when `texts` is None) as the
-    columns of Hits, each hit marked exact or fuzzy."""
-    connection = session.connection()
+    columns of Hits, each hit marked exact or fuzzy and named by its source."""
     n = len(rows)
     (ids, plate_ids, states, times, lats, lons, source_ids, confidences, as_read, *rest) = (
         to_columns(rows, converters, _WIDTH + (texts is None)))
     plates = rest[0] if texts is None else [texts[plate_id] for plate_id in plate_ids]
-    names = dict(connection.execute(select(Source.id, Source.name)).all()) if n else {}
     fuzzy, differences = [False] * n, [""] * n
     if pattern is not None and pattern.fuzzy:
         matches = {plate: pattern.match(plate) for plate in set(plates)}
