@@ -53,13 +53,36 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
     out: list[LineRead] = []
     tallest = max(l.glyph_h for l in lines)
     for i, line in enumerate(lines):
+        masked, plain = readings[2 * i: 2 * i + 2]
+        if _adds_end_glyph(masked, plain):
+            masked = plain
         best = max(
-            (_line_read(r, line, tallest) for r in readings[2 * i: 2 * i + 2]),
+            (_line_read(r, line, tallest) for r in (masked, plain)),
             key=lambda lr: lr.score if lr else -1.0,
         )
         if best is not None:
             out.append(best)
     return _drop_overlapping(sorted(out, key=lambda lr: -lr.score))
+
+
+def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
+    """Does the plain read hold one more, confidently read, character at an end?
+
+    Masking paints out whatever the line finder did not take for a glyph, and a first or
+    last character merged with a bolt, a sticker or the plate's art is such a thing: the
+    masked read then lacks it. Emblems sit between the halves of a number, not at its
+    ends, so one extra end character read as surely as the rest is the plate's own.
+    """
+    m, p = masked.text, plain.text
+    if len(m) < 4 or len(p) != len(m) + 1 or plain.confidence < 0.85 * masked.confidence:
+        return False
+    if p[1:] == m:
+        extra = 0
+    elif p[:-1] == m:
+        extra = len(p) - 1
+    else:
+        return False
+    return float(plain.char_probs[extra].max()) >= 0.8
 
 
 def _line_read(r: LineReading, line: TextLine, tallest: float) -> LineRead | None:
