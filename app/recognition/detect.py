@@ -232,6 +232,32 @@ def crop_line(gray: np.ndarray, line: TextLine, masked: bool = True) -> np.ndarr
     return stretch_contrast(out)
 
 
+def plate_edges(gray: np.ndarray, line: TextLine) -> float:
+    """How clearly a plate's top and bottom edges run above and below the line, 0..1.
+
+    A plate number sits on a rectangle whose upper and lower borders (the plate's edge,
+    its frame, the bumper recess) run level with the text a glyph or so away. A fleet
+    number on a hood or a phone number on a tailgate is text on open bodywork: no such
+    edges. For each side, the share of the line's columns that step by 20 grey levels
+    between two rows, at the strongest row of the band beside the text.
+    """
+    H, W = gray.shape[:2]
+    gh = line.glyph_h
+    x0, x1 = max(0, line.x), min(W, line.x + line.w)
+    top, bottom = line.y, line.y + line.h
+
+    def strongest_row(y0: float, y1: float) -> float:
+        a, b = max(0, int(y0)), min(H, int(y1))
+        if b - a < 2 or x1 - x0 < 2:
+            return 0.0
+        steps = np.abs(np.diff(gray[a:b, x0:x1].astype(np.int16), axis=0)) >= 20
+        return float(steps.mean(axis=1).max())
+
+    above = strongest_row(top - 1.4 * gh, top - 0.15 * gh)
+    below = strongest_row(bottom + 0.15 * gh, bottom + 1.6 * gh)
+    return min(1.0, (above + below) / 1.2)
+
+
 def stretch_contrast(img: np.ndarray) -> np.ndarray:
     """Map the 2nd..98th percentile to 0..255: dim and hazy plates read like clean ones."""
     if img.size == 0:

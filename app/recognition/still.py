@@ -9,8 +9,8 @@ import numpy as np
 
 from app.domain.plates import normalise_plate
 
-from .detect import TextLine, crop_line, find_text_lines
-from .formats import apply_formats, is_plate_text
+from .detect import TextLine, crop_line, find_text_lines, plate_edges
+from .formats import SERIAL_FORMATS, apply_formats, is_plate_text, layout_of
 from .ocr import LineReading, OcrEngine
 from .reads import Box, PlateReading
 
@@ -54,10 +54,11 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
     tallest = max(l.glyph_h for l in lines)
     for i, line in enumerate(lines):
         masked, plain = readings[2 * i: 2 * i + 2]
+        edges = plate_edges(gray, line)
         if _adds_end_glyph(masked, plain):
             masked = plain
         best = max(
-            (_line_read(r, line, tallest) for r in (masked, plain)),
+            (_line_read(r, line, tallest, edges) for r in (masked, plain)),
             key=lambda lr: lr.score if lr else -1.0,
         )
         if best is not None:
@@ -82,10 +83,14 @@ def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
         extra = len(p) - 1
     else:
         return False
-    return float(plain.char_probs[extra].max()) >= 0.8
+    if float(plain.char_probs[extra].max()) < 0.8:
+        return False
+    # A masked read in a serial layout that the extra character would break is a whole
+    # plate already (5VDA555, not 5VDA555V with the frame's corner read as a V).
+    return not (layout_of(m) in SERIAL_FORMATS and layout_of(p) not in SERIAL_FORMATS)
 
 
-def _line_read(r: LineReading, line: TextLine, tallest: float) -> LineRead | None:
+def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float) -> LineRead | None:
     text = normalise_plate(r.text)
     if not is_plate_text(text, r.raw_text):
         return None
@@ -95,7 +100,13 @@ def _line_read(r: LineReading, line: TextLine, tallest: float) -> LineRead | Non
     layout = 1.15 if fixed.layout else 1.0
     # On a plate the number has the tallest glyphs; state names and slogans are smaller.
     size = (line.glyph_h / tallest) ** 0.5
-    score = r.confidence * length * layout * size
+    # Serials carry digits; a line of letters only is more often a county, a state or a
+    # slogan than a vanity plate. A prior only: a lone all-letter line is still reported.
+    letters_only = 0.7 if text.isalpha() else 1.0
+    # Text framed by a plate's top and bottom edges is likelier the plate than text on
+    # open bodywork (a fleet number); a weak prior, as a plate's edges can be lost in glare.
+    framed = 0.6 + 0.4 * edges
+    score = r.confidence * length * layout * size * letters_only * framed
     reading = PlateReading(
         plate=fixed.plate, ocr_text=r.raw_text, confidence=round(r.confidence, 4),
         box=plate_box(line), layout=fixed.layout, corrected=fixed.corrected,

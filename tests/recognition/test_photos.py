@@ -62,3 +62,10 @@ def test_first_character_merged_with_the_plate_art_is_kept(engine, crops_dir):
     # (A training-split photo: this checks the choice between reads, not the recogniser.)
     reads = read_image(cv2.imread(str(crops_dir / "me20.png")), engine)
     assert reads and reads[0].plate == "0MYSTRZ"
+
+
+def test_plate_wins_over_bigger_shapes_in_a_gate(engine, scenes_dir):
+    # A car behind a steel gate: the gate's bars and diagonals chain into big "glyphs"
+    # (read J00A0); the plate, smaller, is the line with edges above and below it.
+    reads = read_image(cv2.imread(str(scenes_dir / "wts-lg-000064.jpg")), engine)
+    assert reads and reads[0].plate == "UH1N2A"
