@@ -287,8 +287,9 @@ def in_text_block(line: TextLine, others: list[TextLine]) -> bool:
 
     A plate number is the only line of its size on the plate: the state name, slogan and
     dealer frame above and below it are printed at a third to a half of its height. Lines
-    of the same size stacked within a glyph height of each other, overlapping sideways,
-    are a paragraph: a truck's lettering, a shop sign, a notice.
+    of the same size stacked within one and a half glyph heights of each other (a phone
+    number under a company's name), overlapping sideways, are a paragraph: a truck's
+    lettering, a shop sign, a notice.
     """
     gh = line.glyph_h
     for o in others:
@@ -298,6 +299,6 @@ def in_text_block(line: TextLine, others: list[TextLine]) -> bool:
         if overlap_x < 0.25 * min(line.w, o.w):
             continue
         gap = max(o.y - (line.y + line.h), line.y - (o.y + o.h))  # negative when they overlap
-        if -0.3 * gh <= gap <= 1.0 * max(gh, o.glyph_h):
+        if -0.3 * gh <= gap <= 1.5 * max(gh, o.glyph_h):
             return True
     return False

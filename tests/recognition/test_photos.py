@@ -5,7 +5,7 @@ import cv2
 import pytest
 
 from app.recognition import read_image
-from app.recognition.detect import find_text_lines
+from app.recognition.detect import find_text_lines, in_text_block
 
 # A handful of plates from different states that the pipeline reads exactly today, all
 # from the validation split (tools/plate_data.py), so the shipped recogniser never saw
@@ -69,3 +69,14 @@ def test_plate_wins_over_bigger_shapes_in_a_gate(engine, scenes_dir):
     # (read J00A0); the plate, smaller, is the line with edges above and below it.
     reads = read_image(cv2.imread(str(scenes_dir / "wts-lg-000064.jpg")), engine)
     assert reads and reads[0].plate == "UH1N2A"
+
+
+def test_phone_number_under_a_company_name_is_lettering(scenes_dir):
+    # A pickup's tailgate: "STOR-IT" and, a glyph height and a bit below, "376-8750" in
+    # letters of the same size; the plate under them is the only line of its size.
+    gray = cv2.imread(str(scenes_dir / "car3.jpg"), cv2.IMREAD_GRAYSCALE)
+    lines = find_text_lines(gray)
+    phone = [l for l in lines if 400 < l.y + l.h / 2 < 440 and 180 < l.x < 200]
+    plate = [l for l in lines if 550 < l.y + l.h / 2 < 585 and 360 < l.x < 390]
+    assert phone and in_text_block(phone[0], lines)
+    assert plate and not in_text_block(plate[0], lines)
