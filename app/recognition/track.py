@@ -121,8 +121,13 @@ class PlateTrack:
         return text, float(np.mean(dist.max(axis=1))), same
 
     def agreeing(self, plate: str) -> list[Sighting]:
-        """Sightings that read `plate` or within one character of it."""
-        return [s for s in self.sightings if edit_distance(s.plate, plate, 1) <= 1]
+        """Sightings that read `plate`, within one character of it, or a run of it.
+
+        A run of four or more of its characters (1AMW2 of 1AMW240) is the same plate
+        read with its end lost to glare or a merged glyph: it does not speak against it.
+        """
+        return [s for s in self.sightings
+                if edit_distance(s.plate, plate, 1) <= 1 or (len(s.plate) >= 4 and s.plate in plate)]
 
 
 def _centre(box: Box) -> tuple[float, float]:
