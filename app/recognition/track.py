@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.domain.plates import confusables
+
 from .formats import apply_formats, is_plate_text
 from .ocr import PLATE_ALPHABET
 from .reads import Box
@@ -123,11 +125,23 @@ class PlateTrack:
     def agreeing(self, plate: str) -> list[Sighting]:
         """Sightings that read `plate`, within one character of it, or a run of it.
 
-        A run of four or more of its characters (1AMW2 of 1AMW240) is the same plate
-        read with its end lost to glare or a merged glyph: it does not speak against it.
+        Look-alikes count as the same character (B95I283 agrees with 8951283: the vote
+        settles such characters, and a read that differs only in them is evidence for
+        the plate, not against it). A run of four or more of its characters (1AMW2 of
+        1AMW240) is the same plate read with its end lost to glare or a merged glyph.
         """
-        return [s for s in self.sightings
-                if edit_distance(s.plate, plate, 1) <= 1 or (len(s.plate) >= 4 and s.plate in plate)]
+        target = _fold(plate)
+        out = []
+        for s in self.sightings:
+            text = _fold(s.plate)
+            if edit_distance(text, target, 1) <= 1 or (len(text) >= 4 and text in target):
+                out.append(s)
+        return out
+
+
+def _fold(plate: str) -> str:
+    """Each character replaced by the first of its look-alike group (8 and B alike)."""
+    return "".join(min(confusables(c)) for c in plate)
 
 
 def _centre(box: Box) -> tuple[float, float]:

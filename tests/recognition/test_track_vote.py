@@ -57,3 +57,12 @@ def test_reads_missing_the_plates_end_still_agree_with_it():
     track = _track(texts)
     assert track.vote()[0] == "1AMW240"
     assert accept_track(track)
+
+
+def test_reads_differing_in_look_alikes_agree():
+    # The clip of 8951283: many frames read its 8 as B and its 1 as I. Each is a
+    # look-alike the vote settles, so they are evidence for the plate, not a split vote.
+    texts = ["8951283"] * 5 + ["B95I283"] * 2 + ["895I283"] * 2 + ["B1283"] * 4 + ["BI1283"] * 2
+    track = _track(texts)
+    assert track.vote()[0] == "8951283"
+    assert accept_track(track)
