@@ -70,6 +70,18 @@ _CLOCK = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d\s*\.\s*\d{2}|\d{1,4}\s*[./\-]\s*\d{
                     r"|^\W*\d{1,2}\s+\d{1,2}\s+\d{1,2}\W*$")  # 06 01 14: a clock read without colons
 
 
+# For a general reader's text (OcrEngine.read_marks): a clock with its colon, a date with
+# both separators, a US phone number (376-8750, (208) 376-8750). Not a lone comma or dot
+# between digit groups: that reader takes a plate's emblem between them for one.
+_MARKS = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\s*\d{1,4}"
+                    r"|^\W*(\(?\d{3}\)?\W{0,2})?\d{3}\s*-\s*\d{4}\W*$")
+
+
+def is_marked_text(raw_text: str) -> bool:
+    """Does punctuation show the text is a clock, a date, a web address or a phone number?"""
+    return bool(_MARKS.search(raw_text) or _WEB.search(raw_text))
+
+
 @dataclass(frozen=True)
 class PlateText:
     plate: str  # final text

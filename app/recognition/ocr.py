@@ -41,6 +41,10 @@ class OcrEngine(Protocol):
 
     def read_lines(self, lines: Sequence[np.ndarray]) -> list[LineReading]: ...
 
+    def read_marks(self, lines: Sequence[np.ndarray]) -> list[str]:
+        """The lines as a general-purpose reader sees them, punctuation included."""
+        ...
+
 
 def _default_weights() -> Path | None:
     """Fine-tuned plate recogniser shipped under resources/ocr, if there is one."""
@@ -66,6 +70,7 @@ class EasyOcrEngine:
         self._device = "cpu"
         self._columns: np.ndarray | None = None  # engine class index -> plate column or -1
         self._characters: list[str] = []
+        self._general = None  # stock english_g2, for read_marks when fine-tuned weights read plates
 
     @property
     def weights(self) -> Path | None:
@@ -76,26 +81,31 @@ class EasyOcrEngine:
     def loaded(self) -> bool:
         return self._model is not None
 
+    def _reader(self, quantize: bool):
+        import torch
+        import easyocr
+        import easyocr_en_models
+
+        if self._threads:
+            torch.set_num_threads(self._threads)
+        return easyocr.Reader(
+            ["en"],
+            gpu=torch.cuda.is_available(),
+            model_storage_directory=easyocr_en_models.model_dir(),
+            download_enabled=False,  # the weights ship with the package; never fetch
+            detector=False,
+            verbose=False,
+            quantize=quantize,
+        )
+
     def _load(self) -> None:
         with self._lock:
             if self._model is not None:
                 return
             import torch
-            import easyocr
-            import easyocr_en_models
 
-            if self._threads:
-                torch.set_num_threads(self._threads)
             gpu = torch.cuda.is_available()
-            reader = easyocr.Reader(
-                ["en"],
-                gpu=gpu,
-                model_storage_directory=easyocr_en_models.model_dir(),
-                download_enabled=False,  # the weights ship with the package; never fetch
-                detector=False,
-                verbose=False,
-                quantize=self._weights is None,
-            )
+            reader = self._reader(quantize=self._weights is None)
             model = reader.recognizer
             if self._weights is not None:
                 state = torch.load(self._weights, map_location="cpu", weights_only=True)
@@ -114,6 +124,30 @@ class EasyOcrEngine:
             return []
         if self._model is None:
             self._load()
+        return self._run(self._model, lines)
+
+    def read_marks(self, lines: Sequence[np.ndarray]) -> list[str]:
+        """Raw text by EasyOCR's stock english_g2, which still reads ':', '-' and '.'.
+
+        The plate recogniser was trained on plate characters only and no longer emits
+        punctuation, so a clock, a date or a phone number reads like a serial to it; the
+        stock network (loaded on first use, ~15 MB) tells them apart.
+        """
+        if not lines:
+            return []
+        if self._weights is None:
+            return [r.raw_text for r in self.read_lines(lines)]
+        if self._model is None:
+            self._load()
+        if self._general is None:
+            with self._lock:
+                if self._general is None:
+                    general = self._reader(quantize=True).recognizer
+                    general.eval()
+                    self._general = general
+        return [r.raw_text for r in self._run(self._general, lines)]
+
+    def _run(self, model, lines: Sequence[np.ndarray]) -> list[LineReading]:
         import torch
 
         resized = [_resize_line(line) for line in lines]
@@ -127,7 +161,7 @@ class EasyOcrEngine:
             order = order[len(chunk):]
             batch = _batch([resized[i] for i in chunk])
             with torch.no_grad():
-                logits = self._model(torch.from_numpy(batch).to(self._device), None)
+                logits = model(torch.from_numpy(batch).to(self._device), None)
                 probs = torch.softmax(logits, dim=2).cpu().numpy()
             for i, p in zip(chunk, probs):
                 out[i] = decode_ctc(p, self._characters, self._columns)

@@ -21,7 +21,7 @@ from .ocr import OcrEngine
 from .reads import ExtractedRead
 from .detect import cut_by_frame, find_text_lines, in_text_block
 from .overlay import OverlayMap
-from .still import MAX_LINES, read_frame, read_lines, to_gray
+from .still import MAX_LINES, read_frame, read_lines, to_gray, unmarked
 from .track import FrameRead, PlateTrack, Tracker, accept_track
 
 ProgressCallback = Callable[[Progress], None]
@@ -149,7 +149,7 @@ def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Re
 
     def finish(closed: list[PlateTrack]) -> Iterator[ExtractedRead]:
         for track in closed:
-            if (read := _track_read(track, path, sha, start)) is not None:
+            if (read := _track_read(track, engine, path, sha, start)) is not None:
                 yield read
 
     with VideoFrames(path, sample_fps) as video:
@@ -184,12 +184,15 @@ def read_video_frame(gray: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
     return out
 
 
-def _track_read(track: PlateTrack, path: Path, sha: str, start) -> ExtractedRead | None:
+def _track_read(track: PlateTrack, engine: OcrEngine, path: Path, sha: str, start) -> ExtractedRead | None:
     if not accept_track(track):
         return None
     plate, raw, conf = track.vote()
     best = track.best
     assert best is not None and best.frame_image is not None
+    # Once per pass, not per frame: a second reader's look at the best sighting.
+    if not unmarked([best.read], engine):
+        return None
     image = best.frame_image
     box = _clip(best.read.reading.box, image)
     return ExtractedRead(

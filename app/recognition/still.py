@@ -10,7 +10,7 @@ import numpy as np
 from app.domain.plates import normalise_plate
 
 from .detect import TextLine, crop_line, find_text_lines, plate_edges
-from .formats import SERIAL_FORMATS, apply_formats, is_plate_text, layout_of
+from .formats import SERIAL_FORMATS, apply_formats, is_marked_text, is_plate_text, layout_of
 from .ocr import LineReading, OcrEngine
 from .reads import Box, PlateReading
 
@@ -30,6 +30,7 @@ class LineRead:
     score: float  # plate-likeness used to rank reads of one image
     dark_on_light: bool = True
     line_box: Box = (0, 0, 0, 0)  # the glyph row itself (reading.box is the plate around it)
+    crop: np.ndarray | None = None  # the line as read (unmasked), for a second reader
 
 
 def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
@@ -58,7 +59,7 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
         if _adds_end_glyph(masked, plain):
             masked = plain
         best = max(
-            (_line_read(r, line, tallest, edges) for r in (masked, plain)),
+            (_line_read(r, line, tallest, edges, crops[2 * i + 1]) for r in (masked, plain)),
             key=lambda lr: lr.score if lr else -1.0,
         )
         if best is not None:
@@ -90,7 +91,8 @@ def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
     return not (layout_of(m) in SERIAL_FORMATS and layout_of(p) not in SERIAL_FORMATS)
 
 
-def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float) -> LineRead | None:
+def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float,
+               crop: np.ndarray) -> LineRead | None:
     text = normalise_plate(r.text)
     if not is_plate_text(text, r.raw_text):
         return None
@@ -111,7 +113,7 @@ def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float) -> 
         plate=fixed.plate, ocr_text=r.raw_text, confidence=round(r.confidence, 4),
         box=plate_box(line), layout=fixed.layout, corrected=fixed.corrected,
     )
-    return LineRead(reading, r.char_probs, line.glyph_h, score, line.dark_on_light, line.box)
+    return LineRead(reading, r.char_probs, line.glyph_h, score, line.dark_on_light, line.box, crop)
 
 
 def plate_box(line: TextLine) -> Box:
@@ -146,7 +148,14 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 def read_frame(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[LineRead]:
     """All plate-like reads on one BGR (or grey) image, most plate-like first."""
     gray = to_gray(image)
-    return read_lines(gray, engine, find_text_lines(gray)[:max_lines])
+    return unmarked(read_lines(gray, engine, find_text_lines(gray)[:max_lines]), engine)
+
+
+def unmarked(reads: list[LineRead], engine: OcrEngine) -> list[LineRead]:
+    """The reads whose line a general reader does not see as a clock, date or phone number."""
+    marks = engine.read_marks([lr.crop for lr in reads if lr.crop is not None])
+    it = iter(marks)
+    return [lr for lr in reads if lr.crop is None or not is_marked_text(next(it))]
 
 
 def read_image(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[PlateReading]:

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from app.recognition.formats import apply_formats, is_plate_text
+from app.recognition.formats import apply_formats, is_marked_text, is_plate_text
 from app.recognition.ocr import PLATE_ALPHABET, decode_ctc
 
 
@@ -57,3 +57,14 @@ def test_ctc_decoding_folds_lower_case_and_drops_punctuation():
     assert r.text == "A1B"
     assert r.char_probs.shape == (3, 36)
     assert r.confidence == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("raw, marked", [
+    ("376-8750", True), ("(208) 376-8750", True), ("06:48:31", True), ("2014-05-22", True),
+    ("www.stor-it.com", True), ("CHT-9032", False), ("249,9275", False), ("4 . 475", False),
+    ("123-456", False), ("7ABC123", False),
+])
+def test_a_general_readers_punctuation_marks_clocks_dates_and_phone_numbers(raw, marked):
+    # The stock reader takes an emblem between digit groups for a comma or a dot (NH,
+    # WY plates): only a colon, both date separators or a phone layout mark the text.
+    assert is_marked_text(raw) is marked
