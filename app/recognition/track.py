@@ -231,7 +231,8 @@ class Tracker:
         done, kept = [], []
         for tr, text in self.held:
             waiting = t_s - tr.last_seen <= self.merge_s or any(
-                o.sightings[0].t_s - tr.last_seen <= self.merge_s and similar_text(o.best_text, text)
+                o.sightings[0].t_s - tr.last_seen <= self.merge_s
+                and (similar_text(o.best_text, text) or _same_plate_text(o.best_text, text))
                 for o in self.open)
             (kept if waiting else done).append((tr, text))
         self.held = kept
@@ -262,12 +263,21 @@ class Tracker:
 
 
 def _same_pass(a: PlateTrack, a_text: str, b: PlateTrack, b_text: str, merge_s: float) -> bool:
-    """Two tracks of one plate: the same text (one character apart at most), close in time."""
+    """Two tracks of one plate, close in time: the same text (one character apart at
+    most), or one a run of four or more of the other's characters (X039 of VLX039: part
+    of the plate taken for a line of its own, or read while the rest was in glare)."""
     gap = max(b.sightings[0].t_s - a.last_seen, a.sightings[0].t_s - b.last_seen)
-    if gap > merge_s or min(len(a_text), len(b_text)) < 4:
+    return gap <= merge_s and _same_plate_text(a_text, b_text)
+
+
+def _same_plate_text(a: str, b: str) -> bool:
+    if min(len(a), len(b)) < 4:
         return False
-    limit = 0 if min(len(a_text), len(b_text)) <= 4 else 1
-    return edit_distance(a_text, b_text, limit) <= limit
+    short, long = sorted((_fold(a), _fold(b)), key=len)
+    if len(short) < len(long) and short in long:
+        return True
+    limit = 0 if min(len(a), len(b)) <= 4 else 1
+    return edit_distance(a, b, limit) <= limit
 
 
 def _word_zeros(plate: str) -> str:
