@@ -71,10 +71,12 @@ _CLOCK = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d\s*\.\s*\d{2}|\d{1,4}\s*[./\-]\s*\d{
 
 
 # For a general reader's text (OcrEngine.read_marks): a clock with its colon, a date with
-# both separators, a US phone number (376-8750, (208) 376-8750). Not a lone comma or dot
-# between digit groups: that reader takes a plate's emblem between them for one.
+# both separators, a US phone number (376-8750, (208) 376-8750), a + or * between digits.
+# Not a lone comma, dot or dash between digit groups: that reader takes a plate's emblem
+# for a comma or a dot, and Rhode Island prints 723-579.
 _MARKS = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\s*\d{1,4}"
-                    r"|^\W*(\(?\d{3}\)?\W{0,2})?\d{3}\s*-\s*\d{4}\W*$")
+                    r"|^\W*(\(?\d{3}\)?\W{0,2})?\d{3}\s*-\s*\d{4}\W*$"
+                    r"|\d\s*[+*]\s*\d")  # a small dash (a phone number's) read as + or *
 
 
 def is_marked_text(raw_text: str) -> bool:

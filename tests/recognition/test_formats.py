@@ -62,7 +62,7 @@ def test_ctc_decoding_folds_lower_case_and_drops_punctuation():
 @pytest.mark.parametrize("raw, marked", [
     ("376-8750", True), ("(208) 376-8750", True), ("06:48:31", True), ("2014-05-22", True),
     ("www.stor-it.com", True), ("CHT-9032", False), ("249,9275", False), ("4 . 475", False),
-    ("123-456", False), ("7ABC123", False),
+    ("723-579", False), ("7ABC123", False), ("314+84", True), ("21q*842*2300", True),
 ])
 def test_a_general_readers_punctuation_marks_clocks_dates_and_phone_numbers(raw, marked):
     # The stock reader takes an emblem between digit groups for a comma or a dot (NH,
