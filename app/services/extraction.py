@@ -164,13 +164,15 @@ class ExtractionService:
             return self._engine
 
     def warm_engine(self):
-        """The engine with its model loaded: one blank line read makes a lazy engine load now,
+        """The engine with its models loaded: a blank line read makes a lazy engine load now,
         while the user sees "loading the OCR model", not a bar stuck at 0 %."""
         engine = self.engine()
         if not self._warm:
             import numpy as np
 
-            engine.read_lines([np.full((32, 96), 255, np.uint8)])
+            blank = np.full((32, 96), 255, np.uint8)
+            engine.read_lines([blank])
+            engine.read_marks([blank])  # the second reader, for clocks and phone numbers
             self._warm = True
         return engine
 
