@@ -139,6 +139,9 @@ class PlateTrack:
         return out
 
 
+_SAME_PLACE_S = 0.6  # three analysed frames at 5 a second
+
+
 def _fold(plate: str) -> str:
     """Each character replaced by the first of its look-alike group (8 and B alike)."""
     return "".join(min(confusables(c)) for c in plate)
@@ -254,7 +257,10 @@ class Tracker:
             dist = ((cx - lx) ** 2 + (cy - ly) ** 2) ** 0.5 / scale
             near = dist < 1.5 + 4.0 * dt
             same = lr.reading.plate == last.plate or similar_text(lr.reading.plate, last.plate)
-            if not (near and (same or dist < 0.5)):
+            # Other text at the same place joins only straight after the last read: seconds
+            # later (the track kept alive through unchanged frames of empty road) it is the
+            # next vehicle's plate where the last one was.
+            if not (near and (same or (dist < 0.5 and dt <= _SAME_PLACE_S))):
                 continue
             cost = dist - (1.0 if same else 0.0)
             if cost < best_cost:

@@ -91,3 +91,19 @@ def test_a_run_of_the_plate_read_as_its_own_line_is_the_same_pass():
     passes += tracker.close_all()
     accepted = [p.vote()[0] for p in passes if accept_track(p)]
     assert accepted == ["VLX039"]
+
+
+def test_the_next_vehicle_where_the_last_one_was_is_a_new_pass():
+    # Benchmark clip 102: 10DTM leaves, seconds of unchanged empty road keep its track
+    # alive, and SG8L7E arrives at the same spot of the picture: two passes, two reads.
+    tracker = Tracker()
+    frame = np.zeros((4, 4, 3), np.uint8)
+    passes = []
+    for i in range(15):
+        passes += tracker.update(6 * i, i / 5, [_frame_read("10DTM", (400, 300, 120, 50))], frame)
+    for t in (3.2, 3.6, 4.0, 4.4):
+        tracker.keep_alive(t)
+    for i in range(15):
+        passes += tracker.update(140 + 6 * i, 4.6 + i / 5, [_frame_read("SG8L7E", (405, 300, 120, 50))], frame)
+    passes += tracker.close_all()
+    assert [p.vote()[0] for p in passes if accept_track(p)] == ["10DTM", "SG8L7E"]
