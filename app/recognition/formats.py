@@ -29,6 +29,7 @@ SERIAL_FORMATS: tuple[str, ...] = (
     "LLDLLD",   # FL-style mixed series
     "DDDLLLL",
     "LLDDDDD",
+    "DDDDDDD",  # all-digit series (7 of the 274 training plates)
 )
 
 _MIN_SWAP_PROB = 0.01
