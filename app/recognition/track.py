@@ -134,12 +134,17 @@ class PlateTrack:
         out = []
         for s in self.sightings:
             text = _fold(s.plate)
-            if edit_distance(text, target, 1) <= 1 or (len(text) >= 4 and text in target):
+            if edit_distance(text, target, 1) <= 1 or _is_run_of(text, target):
                 out.append(s)
         return out
 
 
 _SAME_PLACE_S = 0.6  # three analysed frames at 5 a second
+
+
+def _is_run_of(part: str, whole: str) -> bool:
+    """Is `part` four or more consecutive characters of `whole` (both already folded)?"""
+    return len(part) >= 4 and part in whole
 
 
 def _fold(plate: str) -> str:
@@ -277,10 +282,11 @@ def _same_pass(a: PlateTrack, a_text: str, b: PlateTrack, b_text: str, merge_s: 
 
 
 def _same_plate_text(a: str, b: str) -> bool:
+    """One plate's text twice: one character apart at most, or a run of the other."""
     if min(len(a), len(b)) < 4:
         return False
     short, long = sorted((_fold(a), _fold(b)), key=len)
-    if len(short) < len(long) and short in long:
+    if len(short) < len(long) and _is_run_of(short, long):
         return True
     limit = 0 if min(len(a), len(b)) <= 4 else 1
     return edit_distance(a, b, limit) <= limit
