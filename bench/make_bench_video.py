@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PLATES = ROOT / ".." / "shared" / "data" / "plates"
 SCENES = PLATES / "openalpr-us-scenes"
 W, H = 1280, 720
+# Raised whenever a change makes different clips from the same seed (2: blurred padding
+# instead of a mirror where the window runs past the photo), so cached clips are remade.
+GENERATOR_VERSION = 2
 sys.path.insert(0, str(ROOT))
 
 
@@ -66,6 +69,23 @@ def _window(img_w: int, img_h: int, cx: float, cy: float, zoom: float) -> np.nda
     """
     scale = zoom * W / img_w
     return np.array([[scale, 0, W / 2 - scale * cx], [0, scale, H / 2 - scale * cy]], np.float32)
+
+
+def _view(img: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The photo through the window `m`; where the window runs past the photo, a blur.
+
+    A real camera sees more road there, not a mirror image: mirroring the photo put
+    upside-down copies of plates and lettering at the frame's edges, text no camera sees.
+    The edge pixels stretched outward and blurred hard hold no glyph-like shapes.
+    """
+    frame = cv2.warpAffine(img, m, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    inside = cv2.warpAffine(np.full(img.shape[:2], 255, np.uint8), m, (W, H), flags=cv2.INTER_NEAREST,
+                            borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    if inside.min() == 255:
+        return frame
+    small = cv2.resize(frame, (W // 8, H // 8), interpolation=cv2.INTER_AREA)
+    blurred = cv2.resize(cv2.GaussianBlur(small, (0, 0), 4), (W, H), interpolation=cv2.INTER_LINEAR)
+    return np.where(inside[..., None] > 0, frame, blurred)
 
 
 def _motion_blur(frame: np.ndarray, dx: float, dy: float) -> np.ndarray:
@@ -121,7 +141,7 @@ def make_video(out: Path, scenes: list[Scene], *, passes: int = 8, seed: int = 1
         # Gap: an empty, defocused strip of road (the top of the photo, far from the plate).
         for _ in range(int(rng.uniform(*gap_s) * fps)):
             m = _window(iw, ih, iw / 2, ih * 0.3, 1.0)
-            emit(cv2.GaussianBlur(cv2.warpAffine(img, m, (W, H), borderMode=cv2.BORDER_REFLECT), (0, 0), 9))
+            emit(cv2.GaussianBlur(_view(img, m), (0, 0), 9))
         n = int(rng.uniform(*pass_s) * fps)
         # The plate travels across the frame while the camera zooms in or out a little.
         z0, z1 = rng.uniform(1.0, 1.5), rng.uniform(1.0, 1.6)
@@ -139,7 +159,7 @@ def make_video(out: Path, scenes: list[Scene], *, passes: int = 8, seed: int = 1
             ox, oy = ox0 + (ox1 - ox0) * a, oy0 + (oy1 - oy0) * a
             cx, cy = pcx - ox / scale, pcy - oy / scale
             m = _window(iw, ih, cx, cy, zoom)
-            frame = cv2.warpAffine(img, m, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+            frame = _view(img, m)
             pos = (W / 2 + ox, H / 2 + oy)
             if prev_pos is not None:
                 frame = _motion_blur(frame, pos[0] - prev_pos[0], pos[1] - prev_pos[1])

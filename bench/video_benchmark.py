@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     total = {"passes": 0, "found": 0, "located": 0, "reads": 0, "false": 0}
     video_s = wall_s = cpu_s = 0.0
     for k in range(args.clips):
-        clip = args.out / f"clip-{args.seed + k}-{args.passes}.mp4"
+        clip = args.out / f"clip-{args.seed + k}-{args.passes}-v{make_bench_video.GENERATOR_VERSION}.mp4"
         truth_path = clip.with_suffix(".json")
         if clip.exists() and truth_path.exists():
             truth = json.loads(truth_path.read_text())

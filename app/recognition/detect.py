@@ -129,12 +129,29 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
                 gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                 cv2.THRESH_BINARY_INV if dark else cv2.THRESH_BINARY, block, 7,
             )
-            for group in _chains(_glyphs(binary, max_h)):
-                # Growing can take in the plate frame's sides; then the chain alone is the line.
-                line = _line_from(_grow(group, binary), dark) or _line_from(group, dark)
-                if line is not None:
-                    lines.append(line)
+            variants = [binary]
+            if block == blocks[-1]:
+                variants.append(_without_thin_strokes(binary, block))
+            for b in variants:
+                for group in _chains(_glyphs(b, max_h)):
+                    # Growing can take in the plate frame's sides; then the chain alone is the line.
+                    line = _line_from(_grow(group, b), dark) or _line_from(group, dark)
+                    if line is not None:
+                        lines.append(line)
     return _dedupe(sorted(lines, key=lambda l: (-l.glyph_h * min(l.glyphs, 8))))
+
+
+def _without_thin_strokes(binary: np.ndarray, block: int) -> np.ndarray:
+    """The binary image opened with a disc an eighth of the widest window across.
+
+    On a close-up plate the glyphs' strokes are thick, and the thin lines of the plate's
+    art (a state's outline, a flower's petals, a ship's rigging) that touch them join
+    them into one blob that is no glyph: Kentucky's BBG 50B, Nebraska's 0 on the state
+    border. Opening removes strokes thinner than the disc and cuts those bridges; glyphs
+    too small for it vanish, but the unopened image keeps finding those.
+    """
+    k = max(3, block // 8)
+    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
 
 
 def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:

@@ -58,6 +58,8 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
         edges = plate_edges(gray, line)
         if _adds_end_glyph(masked, plain):
             masked = plain
+        elif _adds_end_symbol(masked, plain):
+            masked = plain
         best = max(
             (_line_read(r, line, tallest, edges, crops[2 * i + 1]) for r in (masked, plain)),
             key=lambda lr: lr.score if lr else -1.0,
@@ -89,6 +91,22 @@ def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
     # A masked read in a serial layout that the extra character would break is a whole
     # plate already (5VDA555, not 5VDA555V with the frame's corner read as a V).
     return not (layout_of(m) in SERIAL_FORMATS and layout_of(p) not in SERIAL_FORMATS)
+
+
+def _adds_end_symbol(masked: LineReading, plain: LineReading) -> bool:
+    """Does the masked read hold one more end character than a plain read at least as sure?
+
+    A symbol at the end of a number (a wheelchair, a county number behind a bison) is
+    kept as a glyph by the line finder; masked, cut from its surroundings, it reads as a
+    character (E7364), where the plain read, seeing it whole, leaves it out. A doubled
+    letter is the exception: a plain read can merge LL into one L, the masked one not.
+    """
+    m, p = masked.text, plain.text
+    if len(p) < 4 or len(m) != len(p) + 1 or plain.confidence < masked.confidence - 0.01:
+        return False
+    if m[1:] == p:
+        return m[0] != m[1]
+    return m[:-1] == p and m[-1] != m[-2]
 
 
 def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float,

@@ -64,6 +64,25 @@ def test_first_character_merged_with_the_plate_art_is_kept(engine, crops_dir):
     assert reads and reads[0].plate == "0MYSTRZ"
 
 
+@pytest.mark.parametrize("name, plate", [("ky1217.png", "BBG50B"), ("ms456.png", "HNP739"),
+                                         ("ne280.png", "0JW695")])
+def test_glyphs_joined_by_thin_plate_art_are_read(engine, crops_dir, name, plate):
+    # Kentucky's state outline runs between the halves and touches the G and the 5, a
+    # magnolia's petals touch HNP and 739, Nebraska's border touches the 0: the blobs were
+    # no glyphs, and the county name under the number (KENTON, MADISON) was read instead.
+    reads = read_image(cv2.imread(str(crops_dir / name)), engine)
+    assert reads and reads[0].plate == plate
+
+
+@pytest.mark.parametrize("name, plate", [("mn110.png", "7364"), ("nm1423.png", "LLL333")])
+def test_symbol_at_the_end_of_the_number_is_not_a_character(engine, crops_dir, name, plate):
+    # Minnesota's wheelchair symbol, masked, reads as an E before 7364; the plain read
+    # leaves it out. New Mexico's LLL333 is the exception: a doubled letter the plain
+    # read merges into one.
+    reads = read_image(cv2.imread(str(crops_dir / name)), engine)
+    assert reads and reads[0].plate == plate
+
+
 def test_plate_wins_over_bigger_shapes_in_a_gate(engine, scenes_dir):
     # A car behind a steel gate: the gate's bars and diagonals chain into big "glyphs"
     # (read J00A0); the plate, smaller, is the line with edges above and below it.
