@@ -114,7 +114,7 @@ def _line_from(group: np.ndarray, dark: bool) -> TextLine | None:
 
 
 def find_text_lines(gray: np.ndarray) -> list[TextLine]:
-    """Candidate plate-number lines in a grey uint8 image, tallest glyphs first."""
+    """Candidate plate-number lines in a grey uint8 image, the likeliest plate numbers first."""
     H, W = gray.shape[:2]
     max_h = int(H * 0.95)
     lines: list[TextLine] = []
@@ -138,7 +138,35 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
                     line = _line_from(_grow(group, b), dark) or _line_from(group, dark)
                     if line is not None:
                         lines.append(line)
-    return _dedupe(sorted(lines, key=lambda l: (-l.glyph_h * min(l.glyphs, 8))))
+    # Duplicates found in several windows are settled by size alone (the longer chain of
+    # the tallest glyphs is the fuller line); the reading order then also weighs how
+    # evenly the glyphs stand: a frame reads at most MAX_LINES lines, and on grass or
+    # gravel many big, ragged "lines" would otherwise crowd out a small plate.
+    kept = _dedupe(sorted(lines, key=lambda l: (-l.glyph_h * min(l.glyphs, 8))))
+    return sorted(kept, key=lambda l: -l.glyph_h * min(l.glyphs, 8) * _regularity(l))
+
+
+def _regularity(line: TextLine) -> float:
+    """1 for glyphs of one height on a straight line, falling toward 0 as they scatter.
+
+    A plate's characters share a height and their tops and bottoms lie on two straight
+    lines (a tilt or a perspective changes the lines, not their straightness); blades of
+    grass and gravel chained into a "line" do neither. Measured as the spread of the
+    tops and bottoms about their fitted lines and of the heights, in glyph heights.
+    """
+    if len(line.members) < 3:
+        return 1.0
+    x, y, w, h = np.array(line.members, np.float64).T
+    cx = x + w / 2
+    if np.ptp(cx) <= 0:
+        return 1.0
+    resid = 0.0
+    for edge in (y, y + h):
+        fit = np.polyfit(cx, edge, 1)
+        resid += float(np.std(edge - np.polyval(fit, cx))) / 2
+    scatter = resid / line.glyph_h
+    heights = float(np.std(h) / np.median(h))
+    return 1.0 / (1.0 + (scatter / 0.1) ** 2 + (heights / 0.15) ** 2)
 
 
 def _without_thin_strokes(binary: np.ndarray, block: int) -> np.ndarray:

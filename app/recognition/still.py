@@ -56,9 +56,9 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
     for i, line in enumerate(lines):
         masked, plain = readings[2 * i: 2 * i + 2]
         edges = plate_edges(gray, line)
-        if _adds_end_glyph(masked, plain):
-            masked = plain
-        elif _adds_end_symbol(masked, plain):
+        # Where the reads differ by one character, these say which one is the plate.
+        if (_adds_end_glyph(masked, plain) or _adds_end_symbol(masked, plain)
+                or _fits_glyph_count(masked, plain, line.glyphs)):
             masked = plain
         best = max(
             (_line_read(r, line, tallest, edges, crops[2 * i + 1]) for r in (masked, plain)),
@@ -107,6 +107,19 @@ def _adds_end_symbol(masked: LineReading, plain: LineReading) -> bool:
     if m[1:] == p:
         return m[0] != m[1]
     return m[:-1] == p and m[-1] != m[-2]
+
+
+def _fits_glyph_count(masked: LineReading, plain: LineReading, glyphs: int) -> bool:
+    """Does the plain read hold one glyph for each the line finder found, the masked one less?
+
+    The line finder counts the glyphs it chained; a read with one character per glyph
+    and only one more than the masked read (SG8 L7E read SG87E masked: the L after the
+    emblem's gap lost) is the fuller one, when read about as surely.
+    """
+    m, p = masked.text, plain.text
+    if len(p) != glyphs or len(m) != glyphs - 1 or plain.confidence < 0.85 * masked.confidence:
+        return False
+    return any(p[:i] + p[i + 1:] == m for i in range(len(p)))
 
 
 def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float,

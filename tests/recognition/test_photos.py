@@ -83,6 +83,20 @@ def test_symbol_at_the_end_of_the_number_is_not_a_character(engine, crops_dir, n
     assert reads and reads[0].plate == plate
 
 
+def test_character_after_an_emblem_gap_is_kept(engine, scenes_dir):
+    # SG8 L7E: masked, the L after the emblem's gap is lost (SG87E); the plain read has
+    # one character per glyph the line finder chained.
+    reads = read_image(cv2.imread(str(scenes_dir / "wts-lg-000027.jpg")), engine)
+    assert reads and reads[0].plate == "SG8L7E"
+
+
+def test_small_plate_beyond_a_lawn_is_read(engine, scenes_dir):
+    # The grass in front chains into dozens of big, ragged "lines" that filled the
+    # lines read per image; the plate, 14 px glyphs standing evenly, was never read.
+    reads = read_image(cv2.imread(str(scenes_dir / "21d8c31d-3deb-494b-9c63-c0223306fd82.jpg")), engine)
+    assert reads and reads[0].plate == "2DA044"
+
+
 def test_plate_wins_over_bigger_shapes_in_a_gate(engine, scenes_dir):
     # A car behind a steel gate: the gate's bars and diagonals chain into big "glyphs"
     # (read J00A0); the plate, smaller, is the line with edges above and below it.
