@@ -90,8 +90,16 @@ class PlateTrack:
         candidates = [self._vote_length(length) for length in mass]
 
         def cost(text: str) -> float:
-            return sum(s.read.reading.confidence * min(edit_distance(text, s.plate, 3), 3)
-                       for s in self.sightings)
+            folded = _fold(text)
+            total = 0.0
+            for s in self.sightings:
+                d = min(edit_distance(text, s.plate, 3), 3)
+                # A read that lost two or more characters at an end to glare or a merged
+                # glyph (4KBZ2 of 4KBZ265) is one loss, not one misread per character.
+                if d > 1 and _is_run_of(_fold(s.plate), folded):
+                    d = 1
+                total += s.read.reading.confidence * d
+            return total
 
         text, agree, same = min(candidates, key=lambda c: (cost(c[0]), -mass[len(c[0])]))
         # Confidence of the pass: mean read confidence, times how unanimous the vote was.

@@ -68,6 +68,14 @@ def test_reads_missing_the_plates_end_still_agree_with_it():
     assert accept_track(track)
 
 
+def test_reads_that_lost_the_plates_end_do_not_outvote_it():
+    # Clip 118: glare hides "65" of 4KBZ265 in about half the frames; each such read is
+    # one loss, not two misreads, so the whole plate is the pass's plate.
+    texts = ["4KBZ265", "4KBZ2", "4KBZ2", "4XBZ2", "KBZ2", "4XBZ2", "4KBZ2", "4KBZ265",
+             "4KBZ2", "4XBZ265", "4KBZ265", "4KBZ265", "4KBZ2"]
+    assert _track(texts).vote()[0] == "4KBZ265"
+
+
 def test_reads_differing_in_look_alikes_agree():
     # The clip of 8951283: many frames read its 8 as B and its 1 as I. Each is a
     # look-alike the vote settles, so they are evidence for the plate, not a split vote.
