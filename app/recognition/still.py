@@ -12,6 +12,7 @@ from app.domain.plates import normalise_plate
 from .detect import TextLine, crop_line, find_text_lines, plate_edges
 from .formats import SERIAL_FORMATS, apply_formats, is_marked_text, is_plate_text, layout_of
 from .ocr import LineReading, OcrEngine
+from .plateness import plate_probability
 from .reads import Box, PlateReading
 
 # Lines read per image at most, tallest glyphs first: a frame rarely holds more plates,
@@ -31,6 +32,7 @@ class LineRead:
     dark_on_light: bool = True
     line_box: Box = (0, 0, 0, 0)  # the glyph row itself (reading.box is the plate around it)
     crop: np.ndarray | None = None  # the line as read (unmasked), for a second reader
+    plateness: float = 1.0  # plateness.plate_probability of the line's surroundings (1: not judged)
 
 
 def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
@@ -56,12 +58,13 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
     for i, line in enumerate(lines):
         masked, plain = readings[2 * i: 2 * i + 2]
         edges = plate_edges(gray, line)
+        plateness = plate_probability(gray, line)
         # Where the reads differ by one character, these say which one is the plate.
         if (_adds_end_glyph(masked, plain) or _adds_end_symbol(masked, plain)
                 or _fits_glyph_count(masked, plain, line.glyphs)):
             masked = plain
         best = max(
-            (_line_read(r, line, tallest, edges, crops[2 * i + 1]) for r in (masked, plain)),
+            (_line_read(r, line, tallest, edges, plateness, crops[2 * i + 1]) for r in (masked, plain)),
             key=lambda lr: lr.score if lr else -1.0,
         )
         if best is not None:
@@ -122,7 +125,7 @@ def _fits_glyph_count(masked: LineReading, plain: LineReading, glyphs: int) -> b
     return any(p[:i] + p[i + 1:] == m for i in range(len(p)))
 
 
-def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float,
+def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float, plateness: float,
                crop: np.ndarray) -> LineRead | None:
     text = normalise_plate(r.text)
     if not is_plate_text(text, r.raw_text):
@@ -139,12 +142,16 @@ def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float,
     # Text framed by a plate's top and bottom edges is likelier the plate than text on
     # open bodywork (a fleet number); a weak prior, as a plate's edges can be lost in glare.
     framed = 0.6 + 0.4 * edges
-    score = r.confidence * length * layout * size * letters_only * framed
+    # What surrounds the text, as the learned prior judges it (plateness.py): a fleet
+    # number on a door has glyphs as good as a plate's, but no plate around them.
+    surroundings = 0.6 + 0.4 * plateness
+    score = r.confidence * length * layout * size * letters_only * framed * surroundings
     reading = PlateReading(
         plate=fixed.plate, ocr_text=r.raw_text, confidence=round(r.confidence, 4),
         box=plate_box(line), layout=fixed.layout, corrected=fixed.corrected,
     )
-    return LineRead(reading, r.char_probs, line.glyph_h, score, line.dark_on_light, line.box, crop)
+    return LineRead(reading, r.char_probs, line.glyph_h, score, line.dark_on_light, line.box, crop,
+                    plateness)
 
 
 def plate_box(line: TextLine) -> Box:

@@ -97,6 +97,14 @@ def test_small_plate_beyond_a_lawn_is_read(engine, scenes_dir):
     assert reads and reads[0].plate == "2DA044"
 
 
+def test_plate_wins_over_a_bigger_fleet_number(engine, scenes_dir):
+    # A FedEx truck: "205014" on the door is bigger and as clearly read as the tilted
+    # plate 91A4ZA on the bumper; only the plate has a plate around it.
+    reads = read_image(cv2.imread(str(scenes_dir / "5b562a61-34ad-4f00-9164-d34abb7a38e4.jpg")), engine)
+    assert reads and reads[0].plate == "91A4ZA"
+    assert "205014" in [r.plate for r in reads[1:]]
+
+
 def test_plate_wins_over_bigger_shapes_in_a_gate(engine, scenes_dir):
     # A car behind a steel gate: the gate's bars and diagonals chain into big "glyphs"
     # (read J00A0); the plate, smaller, is the line with edges above and below it.

@@ -15,14 +15,14 @@ def _one_hot(text: str) -> np.ndarray:
     return probs
 
 
-def _track(texts: list[str], confidence: float = 0.95) -> PlateTrack:
+def _track(texts: list[str], confidence: float = 0.95, plateness: float = 1.0) -> PlateTrack:
     """One sighting per text, a fifth of a second apart, each read with one-hot evidence."""
     track = PlateTrack()
     for i, text in enumerate(texts):
         probs = _one_hot(text)
         reading = PlateReading(text, text, confidence, (100 + 5 * i, 200, 120, 50))
-        track.add(Sighting(6 * i, i / 5, LineRead(reading, probs, 30.0, confidence),
-                           np.zeros((4, 4, 3), np.uint8)))
+        read = LineRead(reading, probs, 30.0, confidence, plateness=plateness)
+        track.add(Sighting(6 * i, i / 5, read, np.zeros((4, 4, 3), np.uint8)))
     return track
 
 
@@ -74,6 +74,14 @@ def test_reads_that_lost_the_plates_end_do_not_outvote_it():
     texts = ["4KBZ265", "4KBZ2", "4KBZ2", "4XBZ2", "KBZ2", "4XBZ2", "4KBZ2", "4KBZ265",
              "4KBZ2", "4XBZ265", "4KBZ265", "4KBZ265", "4KBZ2"]
     assert _track(texts).vote()[0] == "4KBZ265"
+
+
+def test_a_number_without_a_plate_around_it_is_not_a_pass():
+    # A fleet number on a truck's door: read the same in every frame, as surely as a
+    # plate, but its surroundings are a door's (median plate probability ~0.5).
+    texts = ["205014"] * 12
+    assert not accept_track(_track(texts, plateness=0.5))
+    assert accept_track(_track(texts, plateness=0.95))
 
 
 def test_reads_differing_in_look_alikes_agree():
