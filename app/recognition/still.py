@@ -61,7 +61,8 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
         plateness = plate_probability(gray, line)
         # Where the reads differ by one character, these say which one is the plate.
         if (_adds_end_glyph(masked, plain) or _adds_end_symbol(masked, plain)
-                or _fits_glyph_count(masked, plain, line.glyphs)):
+                or _fits_glyph_count(masked, plain, line.glyphs)
+                or _adds_inner_glyph(masked, plain)):
             masked = plain
         best = max(
             (_line_read(r, line, tallest, edges, plateness, crops[2 * i + 1]) for r in (masked, plain)),
@@ -123,6 +124,26 @@ def _fits_glyph_count(masked: LineReading, plain: LineReading, glyphs: int) -> b
     if len(p) != glyphs or len(m) != glyphs - 1 or plain.confidence < 0.85 * masked.confidence:
         return False
     return any(p[:i] + p[i + 1:] == m for i in range(len(p)))
+
+
+def _adds_inner_glyph(masked: LineReading, plain: LineReading) -> bool:
+    """Does the plain read hold one more inner character, read surely, that is no emblem?
+
+    Masked, a glyph that nearly touches its neighbour can vanish into it (the L of
+    SG8 L7E under the 7's stroke, frame after frame of a video pass). The plain read's
+    usual extra inner characters are an emblem or a bolt read as 1, I, J, H or T: those
+    are what masking is for, and they do not count.
+    """
+    m, p = masked.text, plain.text
+    if len(m) < 4 or len(p) != len(m) + 1 or plain.confidence < 0.85 * masked.confidence:
+        return False
+    for i in range(1, len(p) - 1):
+        if p[:i] + p[i + 1:] == m:
+            return p[i] not in _EMBLEM_READS and float(plain.char_probs[i].max()) >= 0.8
+    return False
+
+
+_EMBLEM_READS = "1IJHT"
 
 
 def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float, plateness: float,
