@@ -76,6 +76,7 @@ _CLOCK = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d\s*\.\s*\d{2}|\d{1,4}\s*[./\-]\s*\d{
 # Not a lone comma, dot or dash between digit groups: that reader takes a plate's emblem
 # for a comma or a dot, and Rhode Island prints 723-579.
 _MARKS = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\s*\d{1,4}"
+                    r"|\d{2,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\W*$"  # a date the line's end cut: 14-06-
                     r"|^\W*(\(?\d{3}\)?\W{0,2})?\d{3}\s*-\s*\d{4}\W*$"
                     r"|\d\s*[+*]\s*\d")  # a small dash (a phone number's) read as + or *
 

@@ -64,6 +64,8 @@ def test_ctc_decoding_folds_lower_case_and_drops_punctuation():
     ("376-8750", True), ("(208) 376-8750", True), ("06:48:31", True), ("2014-05-22", True),
     ("www.stor-it.com", True), ("CHT-9032", False), ("249,9275", False), ("4 . 475", False),
     ("723-579", False), ("7ABC123", False), ("314+84", True), ("21q*842*2300", True),
+    # A photo's burnt-in date whose line the line finder cut after the month: 2014-06-17.
+    ("114-06-", True), ("14-06-", True), ("123-45", False), ("ABC-12-", False),
 ])
 def test_a_general_readers_punctuation_marks_clocks_dates_and_phone_numbers(raw, marked):
     # The stock reader takes an emblem between digit groups for a comma or a dot (NH,
