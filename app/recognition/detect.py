@@ -142,8 +142,13 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
     # the tallest glyphs is the fuller line); the reading order then also weighs how
     # evenly the glyphs stand: a frame reads at most MAX_LINES lines, and on grass or
     # gravel many big, ragged "lines" would otherwise crowd out a small plate.
-    kept = _dedupe(sorted(lines, key=lambda l: (-l.glyph_h * min(l.glyphs, 8))))
-    return sorted(kept, key=lambda l: -l.glyph_h * min(l.glyphs, 8) * _regularity(l))
+    kept = _dedupe(sorted(lines, key=lambda l: -_size(l)))
+    return sorted(kept, key=lambda l: -_size(l) * _regularity(l))
+
+
+def _size(line: TextLine) -> float:
+    """Glyph height times glyph count (up to a plate's eight): the fuller, bigger line."""
+    return line.glyph_h * min(line.glyphs, 8)
 
 
 def _regularity(line: TextLine) -> float:

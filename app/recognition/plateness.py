@@ -32,15 +32,10 @@ def line_patch(gray: np.ndarray, line: TextLine) -> np.ndarray:
     x0, x1 = int(line.x - 0.8 * gh), int(line.x + line.w + 0.8 * gh)
     y0, y1 = int(line.y - 1.2 * gh), int(line.y + line.h + 1.2 * gh)
     H, W = gray.shape[:2]
+    a, b = max(0, y0), min(H, y1)
+    c, d = max(0, x0), min(W, x1)
     # Beyond the picture, the edge pixels stretched: a plate at the border keeps its shape.
-    m = max(0, -x0, -y0, x1 - W, y1 - H)
-    if m:
-        a, b = max(0, y0), min(H, y1)
-        c, d = max(0, x0), min(W, x1)
-        part = gray[a:b, c:d]
-        patch = cv2.copyMakeBorder(part, a - y0, y1 - b, c - x0, x1 - d, cv2.BORDER_REPLICATE)
-    else:
-        patch = gray[y0:y1, x0:x1]
+    patch = cv2.copyMakeBorder(gray[a:b, c:d], a - y0, y1 - b, c - x0, x1 - d, cv2.BORDER_REPLICATE)
     return cv2.resize(patch, (PATCH_W, PATCH_H), interpolation=cv2.INTER_AREA)
 
 

@@ -15,7 +15,7 @@ from .ocr import LineReading, OcrEngine
 from .plateness import plate_probability
 from .reads import Box, PlateReading
 
-# Lines read per image at most, tallest glyphs first: a frame rarely holds more plates,
+# Lines read per image at most, in find_text_lines's order: a frame rarely holds more plates,
 # and every extra line costs ~5 ms of recogniser time on this CPU.
 MAX_LINES = 12
 _CHUNK = 8  # crops per OCR call between cancel checks
@@ -82,14 +82,12 @@ def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
     ends, so one extra end character read as surely as the rest is the plate's own.
     """
     m, p = masked.text, plain.text
-    if len(m) < 4 or len(p) != len(m) + 1 or plain.confidence < 0.85 * masked.confidence:
+    if len(m) < 4 or plain.confidence < 0.85 * masked.confidence:
         return False
-    if p[1:] == m:
-        extra = 0
-    elif p[:-1] == m:
-        extra = len(p) - 1
-    else:
+    ends = [i for i in _extra_at(p, m) if i in (0, len(p) - 1)]
+    if not ends:
         return False
+    extra = ends[0]
     if float(plain.char_probs[extra].max()) < 0.8:
         return False
     # A masked read in a serial layout that the extra character would break is a whole
@@ -106,11 +104,12 @@ def _adds_end_symbol(masked: LineReading, plain: LineReading) -> bool:
     letter is the exception: a plain read can merge LL into one L, the masked one not.
     """
     m, p = masked.text, plain.text
-    if len(p) < 4 or len(m) != len(p) + 1 or plain.confidence < masked.confidence - 0.01:
+    if len(p) < 4 or plain.confidence < masked.confidence - 0.01:
         return False
-    if m[1:] == p:
+    extra = _extra_at(m, p)
+    if 0 in extra:
         return m[0] != m[1]
-    return m[:-1] == p and m[-1] != m[-2]
+    return len(m) - 1 in extra and m[-1] != m[-2]
 
 
 def _fits_glyph_count(masked: LineReading, plain: LineReading, glyphs: int) -> bool:
@@ -121,9 +120,9 @@ def _fits_glyph_count(masked: LineReading, plain: LineReading, glyphs: int) -> b
     emblem's gap lost) is the fuller one, when read about as surely.
     """
     m, p = masked.text, plain.text
-    if len(p) != glyphs or len(m) != glyphs - 1 or plain.confidence < 0.85 * masked.confidence:
+    if len(p) != glyphs or plain.confidence < 0.85 * masked.confidence:
         return False
-    return any(p[:i] + p[i + 1:] == m for i in range(len(p)))
+    return bool(_extra_at(p, m))
 
 
 def _adds_inner_glyph(masked: LineReading, plain: LineReading) -> bool:
@@ -135,15 +134,23 @@ def _adds_inner_glyph(masked: LineReading, plain: LineReading) -> bool:
     are what masking is for, and they do not count.
     """
     m, p = masked.text, plain.text
-    if len(m) < 4 or len(p) != len(m) + 1 or plain.confidence < 0.85 * masked.confidence:
+    if len(m) < 4 or plain.confidence < 0.85 * masked.confidence:
         return False
-    for i in range(1, len(p) - 1):
-        if p[:i] + p[i + 1:] == m:
-            return p[i] not in _EMBLEM_READS and float(plain.char_probs[i].max()) >= 0.8
-    return False
+    inner = [i for i in _extra_at(p, m) if 0 < i < len(p) - 1]
+    if not inner:
+        return False
+    i = inner[0]
+    return p[i] not in _EMBLEM_READS and float(plain.char_probs[i].max()) >= 0.8
 
 
 _EMBLEM_READS = "1IJHT"
+
+
+def _extra_at(longer: str, shorter: str) -> list[int]:
+    """Positions of `longer` whose character removed leaves `shorter` (one more character)."""
+    if len(longer) != len(shorter) + 1:
+        return []
+    return [i for i in range(len(longer)) if longer[:i] + longer[i + 1:] == shorter]
 
 
 def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float, plateness: float,
