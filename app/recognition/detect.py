@@ -41,15 +41,19 @@ def _glyphs(binary: np.ndarray, max_h: int) -> np.ndarray:
     """Connected components that could be characters: rows of x, y, w, h."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     s = stats[1:]
+    return s[_glyph_shaped(s, max_h), :4].astype(np.float32)
+
+
+def _glyph_shaped(s: np.ndarray, max_h: int) -> np.ndarray:
+    """Which component stats rows (x, y, w, h, area) have a character's size and shape."""
     x, y, w, h, area = s[:, 0], s[:, 1], s[:, 2], s[:, 3], s[:, 4]
     aspect = w / np.maximum(h, 1)
     fill = area / np.maximum(w * h, 1)
-    keep = (
+    return (
         (h >= _MIN_GLYPH_H) & (h <= max_h)
         & (aspect >= 0.08) & (aspect <= 1.15)
         & (fill >= 0.12) & (fill <= 0.92)
     )
-    return s[keep, :4].astype(np.float32)
 
 
 def _chains(boxes: np.ndarray) -> list[np.ndarray]:
@@ -118,6 +122,7 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
     H, W = gray.shape[:2]
     max_h = int(H * 0.95)
     lines: list[TextLine] = []
+    framed: list[TextLine] = []
     # Three window sizes: small and mid-sized plates in scenes, and crops where glyphs
     # fill the image. A window about two glyph heights wide suits a plate 70-100 px wide
     # in a 720p scene: wider, the mean is pulled by the car around the plate and thin,
@@ -138,11 +143,16 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
                     line = _line_from(_grow(group, b), dark) or _line_from(group, dark)
                     if line is not None:
                         lines.append(line)
+        if block != blocks[-1]:
+            framed += _framed_plate_lines(gray, block, max_h)
     # Duplicates found in several windows are settled by size alone (the longer chain of
     # the tallest glyphs is the fuller line); the reading order then also weighs how
     # evenly the glyphs stand: a frame reads at most MAX_LINES lines, and on grass or
     # gravel many big, ragged "lines" would otherwise crowd out a small plate.
     kept = _dedupe(sorted(lines, key=lambda l: -_size(l)))
+    # A number found only inside its plate's outline comes after the same place's chain.
+    kept += [l for l in _dedupe(sorted(framed, key=lambda l: -_size(l)))
+             if not any(_covers(l.box, k.box) for k in kept)]
     return sorted(kept, key=lambda l: -_size(l) * _regularity(l))
 
 
@@ -185,6 +195,80 @@ def _without_thin_strokes(binary: np.ndarray, block: int) -> np.ndarray:
     """
     k = max(3, block // 8)
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+
+
+def _framed_plate_lines(gray: np.ndarray, block: int, max_h: int) -> list[TextLine]:
+    """Plate numbers found from the plate's light rectangle rather than from the glyphs.
+
+    A dark dealer frame close around a small plate touches the glyphs' feet or heads,
+    and glyphs, frame and often the car around them become one dark blob that is no
+    glyph, so no chain finds them. The plate's light background, inside the frame, is
+    still a rectangle of its own, and the glyphs are its holes: the rows its holes cross
+    most often are the number's band, and cut to that band the glyphs stand apart again.
+    """
+    H = gray.shape[0]
+    light = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, -7)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=4)
+    x, y, w, h, area = stats[1:].T
+    fill = area / np.maximum(w * h, 1)
+    plates = (w >= 1.4 * h) & (w <= 3.2 * h) & (h >= 2 * _MIN_GLYPH_H) & (h < H / 3) & (fill >= 0.4) & (fill <= 0.92)
+    out = []
+    for i in np.flatnonzero(plates):
+        holes = labels[y[i]: y[i] + h[i], x[i]: x[i] + w[i]] != i + 1
+        band = _number_band(holes)
+        if band is None:
+            continue
+        top, bottom = band
+        cut = holes[top:bottom].astype(np.uint8)
+        _, _, sub, _ = cv2.connectedComponentsWithStats(cut, connectivity=8)
+        sub = sub[1:]
+        tall = sub[:, 3] >= 0.7 * (bottom - top)
+        glyphs = _split_pairs(cut, sub[tall & _glyph_shaped(sub, max_h), :4]).astype(np.float32)
+        glyphs[:, 0] += x[i]
+        glyphs[:, 1] += y[i] + top
+        for group in _chains(glyphs):
+            line = _line_from(group, True)
+            if line is not None:
+                out.append(line)
+    return out
+
+
+def _split_pairs(band: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Boxes as wide as they are tall split in two at their thinnest column.
+
+    Cut to the number's band, two neighbours that touched each other in the blur
+    (6R, JN) stay one component twice a glyph's width; the recogniser reads a merged
+    box well enough, but the chain's glyph count and the masking need each one.
+    """
+    out = []
+    for bx, by, bw, bh in boxes:
+        if bw < 0.8 * bh:
+            out.append((bx, by, bw, bh))
+            continue
+        ink = band[by: by + bh, bx: bx + bw].sum(axis=0)
+        lo, hi = bw // 3, bw - bw // 3
+        cut = lo + int(np.argmin(ink[lo:hi])) if hi > lo else bw // 2
+        out += [(bx, by, cut, bh), (bx + cut, by, bw - cut, bh)]
+    return np.array(out, np.int64).reshape(-1, 4)
+
+
+def _number_band(holes: np.ndarray) -> tuple[int, int] | None:
+    """The rows of a plate's holes that many strokes cross: (top, bottom), or None."""
+    h = holes.shape[0]
+    crossings = np.count_nonzero(np.diff(holes.astype(np.int8), axis=1), axis=1)
+    busy = crossings >= 8
+    best, start = (0, 0), None
+    for r in range(h + 1):
+        if r < h and busy[r]:
+            start = r if start is None else start
+        elif start is not None:
+            if r - start > best[1] - best[0]:
+                best = (start, r)
+            start = None
+    top, bottom = best
+    if bottom - top < max(_MIN_GLYPH_H, 0.3 * h) or bottom - top > 0.85 * h:
+        return None
+    return top, bottom
 
 
 def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
@@ -233,6 +317,15 @@ def _dedupe(lines: list[TextLine]) -> list[TextLine]:
         if all(_iou(line.box, k.box) < 0.5 for k in kept):
             kept.append(line)
     return kept
+
+
+def _covers(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Do the boxes share more than a third of the smaller one?"""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    iw = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    ih = max(0, min(ay + ah, by + bh) - max(ay, by))
+    return iw * ih > min(aw * ah, bw * bh) / 3
 
 
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
