@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from app.recognition.detect import crop_line, find_text_lines  # noqa: E402
 from app.recognition.ocr import LINE_HEIGHT, EasyOcrEngine  # noqa: E402
 from tools.plate_data import crops, scenes  # noqa: E402
+from tools.plate_glyphs import collage_line, harvest, pools  # noqa: E402
 
 OUT = ROOT / "resources" / "ocr" / "plate_g2.pth"
 WIDTH = 224
@@ -104,27 +105,88 @@ def _serial(layout: str, rng: random.Random, confusable: bool) -> str:
     return "".join(out)
 
 
-def synthetic_line(rng: random.Random, confusable: bool = False) -> tuple[np.ndarray, str]:
+def synthetic_line(rng: random.Random, confusable: bool = False,
+                   clutter: bool = False) -> tuple[np.ndarray, str]:
     from PIL import Image, ImageDraw, ImageFont
 
     layout = rng.choice(LAYOUTS)
     text = _serial(layout, rng, confusable)
     shown = text
-    if rng.random() < 0.4:  # a gap, a dash or a dot between the halves, as many plates print
-        cut = rng.randint(2, len(text) - 2)
-        shown = text[:cut] + rng.choice([" ", "-", "  ", "·"]) + text[cut:]
+    cut = rng.randint(2, len(text) - 2)
+    gap = ""
+    if clutter and rng.random() < 0.3:  # room for an emblem between the halves (heron, orange)
+        gap = "   "
+    elif rng.random() < 0.4:  # a gap, a dash or a dot between the halves, as many plates print
+        gap = rng.choice([" ", "-", "  ", "·"])
+    if gap:
+        shown = text[:cut] + gap + text[cut:]
     font = ImageFont.truetype(rng.choice(FONTS), rng.randint(44, 60))
-    left, top, right, bottom = font.getbbox(shown)
+    stroke = rng.choice([0, 0, 1, 2])
+    left, top, right, bottom = font.getbbox(shown, stroke_width=stroke)
     pad_x, pad_y = rng.randint(6, 24), rng.randint(6, 18)
+    if clutter:  # room at the ends for a symbol or the plate's frame
+        pad_x = rng.randint(14, 60)
     bg, fg = (rng.randint(170, 255), rng.randint(0, 90))
     if rng.random() < 0.15:
         bg, fg = fg, bg
     img = Image.new("L", (right - left + 2 * pad_x, bottom - top + 2 * pad_y), bg)
-    ImageDraw.Draw(img).text((pad_x - left, pad_y - top), shown, fill=fg, font=font)
+    draw = ImageDraw.Draw(img)
+    if clutter:
+        _clutter(draw, rng, img.size, (pad_x, pad_y, pad_x + right - left, pad_y + bottom - top),
+                 font, shown, cut, gap, bg, fg)
+    draw.text((pad_x - left, pad_y - top), shown, fill=fg, font=font, stroke_width=stroke, stroke_fill=fg)
     arr = np.asarray(img)
     # Squash horizontally: plate fonts are narrower than these.
     arr = cv2.resize(arr, (int(arr.shape[1] * rng.uniform(0.6, 0.95)), arr.shape[0]))
     return arr, text
+
+
+def _clutter(draw, rng: random.Random, size: tuple[int, int], text_box: tuple[int, int, int, int],
+             font, shown: str, cut: int, gap: str, bg: int, fg: int) -> None:
+    """What real plate lines hold beside the number and is not part of it: a symbol at
+    an end (wheelchair, emblem), the plate's frame close to the first or last glyph, an
+    emblem in the gap between the halves, a faint picture behind the characters. The
+    label stays the serial alone, so the network learns to give these no character."""
+    w, h = size
+    x0, y0, x1, y1 = text_box
+    gh = y1 - y0
+    mid = (fg + bg) // 2
+    if rng.random() < 0.3:  # a faint picture behind: hills, a sun, a bird's shape
+        for _ in range(rng.randint(1, 3)):
+            cx, cy, r = rng.randint(0, w), rng.randint(0, h), rng.randint(gh // 3, gh)
+            shade = int(bg + (fg - bg) * rng.uniform(0.15, 0.35))
+            draw.ellipse((cx - r, cy - r // 2, cx + r, cy + r // 2), fill=shade)
+    for end in ("left", "right"):
+        room = x0 if end == "left" else w - x1
+        if room < 10 or rng.random() < 0.55:
+            continue
+        kind = rng.random()
+        if kind < 0.4:  # the plate's frame or edge, a few pixels from the glyph
+            bar = rng.randint(2, max(3, gh // 8))
+            at = rng.randint(2, max(3, room // 3))
+            x = x0 - at - bar if end == "left" else x1 + at
+            draw.rectangle((x, 0, x + bar, h), fill=rng.choice([fg, mid]))
+        else:  # a symbol: wheelchair, an emblem, a small stacked state mark
+            s = rng.randint(gh // 2, gh)
+            cx = x0 - room // 2 if end == "left" else x1 + room // 2
+            cy = rng.randint(y0 + s // 2, max(y0 + s // 2 + 1, y1 - s // 2))
+            colour = rng.choice([fg, mid])
+            if kind < 0.7:  # wheelchair: head, seat, wheel
+                r = s // 2
+                draw.ellipse((cx - r // 5, cy - r, cx + r // 5, cy - r + 2 * (r // 5)), fill=colour)
+                draw.arc((cx - r, cy - r // 3, cx + r // 2, cy + r), 90, 360, fill=colour, width=max(2, s // 10))
+                draw.line((cx, cy - r // 2, cx, cy + r // 4, cx + r // 2, cy + r // 4), fill=colour,
+                          width=max(2, s // 10))
+            else:  # a blob emblem: an irregular polygon
+                pts = [(cx + s / 2 * np.cos(a) * rng.uniform(0.5, 1.0), cy + s / 2 * np.sin(a) * rng.uniform(0.5, 1.0))
+                       for a in np.linspace(0, 2 * np.pi, rng.randint(5, 9), endpoint=False)]
+                draw.polygon(pts, fill=colour)
+    if gap == "   ":  # an emblem in the gap, touching the glyphs beside it at times
+        before = font.getbbox(shown[:cut])[2]
+        gx = x0 + before + (font.getbbox(shown[:cut + 3])[2] - before) // 2
+        s = rng.randint(gh // 2, int(gh * 1.1))
+        colour = rng.choice([fg, mid, int(bg * 0.6)])
+        draw.ellipse((gx - s // 2, (y0 + y1) // 2 - s // 2, gx + s // 2, (y0 + y1) // 2 + s // 2), fill=colour)
 
 
 def degrade(img: np.ndarray, rng: random.Random, perspective: bool = False) -> np.ndarray:
@@ -182,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synthetic", type=float, default=0.4, help="share of synthetic lines per batch")
     ap.add_argument("--confusable", type=float, default=0.0,
                     help="share of synthetic lines drawn mostly from look-alike characters")
+    ap.add_argument("--collage", type=float, default=0.0,
+                    help="share of lines set from real training glyphs in new orders (tools/plate_glyphs.py)")
+    ap.add_argument("--glyphs", type=Path, default=Path("/tmp/plate-desk-train-glyphs.npz"),
+                    help="glyph cache for --collage (built from the training split if missing)")
+    ap.add_argument("--clutter", type=float, default=0.0,
+                    help="share of synthetic lines with a symbol, frame edge or picture beside the serial")
     ap.add_argument("--perspective", action="store_true", help="add perspective and low-contrast degradations")
     ap.add_argument("--cosine", action="store_true", help="decay the learning rate to zero by the last step")
     ap.add_argument("--cache", type=Path, nargs="+", default=[Path("/tmp/plate-desk-train-lines.npz")],
@@ -203,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     stock = EasyOcrEngine(weights=None, threads=args.threads)
     lines = [line for cache in args.cache for line in real_lines(stock, cache)]
     print(f"{len(lines)} real training lines", flush=True)
+    glyph_pools = pools(harvest(EasyOcrEngine(threads=args.threads), args.glyphs)) if args.collage else []
 
     reader = easyocr.Reader(["en"], gpu=False, model_storage_directory=easyocr_en_models.model_dir(),
                             download_enabled=False, detector=False, verbose=False, quantize=False)
@@ -219,8 +288,11 @@ def main(argv: list[str] | None = None) -> int:
     for step in range(1, args.steps + 1):
         batch, labels = [], []
         for _ in range(args.batch):
-            if rng.random() < args.synthetic or not lines:
-                img, text = synthetic_line(rng, rng.random() < args.confusable)
+            draw = rng.random()
+            if draw < args.synthetic or not lines:
+                img, text = synthetic_line(rng, rng.random() < args.confusable, rng.random() < args.clutter)
+            elif draw < args.synthetic + args.collage:
+                img, text = collage_line(rng.choice(glyph_pools), rng)
             else:
                 img, text = lines[rng.randrange(len(lines))]
             batch.append(to_tensor_row(degrade(img, rng, args.perspective)))
