@@ -89,25 +89,35 @@ class PlateTrack:
             mass[len(s.plate)] += s.read.reading.confidence
         candidates = [self._vote_length(length) for length in mass]
 
-        def cost(text: str) -> float:
+        def cost(candidate: tuple[str, float, list[Sighting], np.ndarray]) -> float:
+            text, _, _, sure = candidate
             folded = _fold(text)
             total = 0.0
             for s in self.sightings:
                 d = min(edit_distance(text, s.plate, 3), 3)
-                # A read that lost two or more characters at an end to glare or a merged
-                # glyph (4KBZ2 of 4KBZ265) is one loss, not one misread per character.
-                if d > 1 and _is_run_of(_fold(s.plate), folded):
-                    d = 1
+                part = _fold(s.plate)
+                if d >= 1 and _is_run_of(part, folded):
+                    # A read that lost characters at an end to glare or a merged glyph
+                    # (4KBZ2 of 4KBZ265) is one loss, not one misread per character;
+                    # and less than one where the reads that have those characters agree
+                    # on them (the candidate's are sure): then they are the plate's.
+                    d = 1.0
+                    start = folded.find(part)
+                    lost = np.r_[sure[:start], sure[start + len(part):]]
+                    if lost.size and lost.min() >= _SURE_END:
+                        d = LOST_END_COST
                 total += s.read.reading.confidence * d
             return total
 
-        text, agree, same = min(candidates, key=lambda c: (cost(c[0]), -mass[len(c[0])]))
+        text, agree, same, _ = min(candidates, key=lambda c: (cost(c), -mass[len(c[0])]))
         # Confidence of the pass: mean read confidence, times how unanimous the vote was.
         conf = float(np.mean([s.read.reading.confidence for s in same])) * agree
         best = max(same, key=lambda s: s.read.score)
         return text, best.read.reading.ocr_text, conf
 
-    def _vote_length(self, length: int) -> tuple[str, float, list[Sighting]]:
+    def _vote_length(self, length: int) -> tuple[str, float, list[Sighting], np.ndarray]:
+        """The per-character vote of the reads of one length: (text, mean agreement,
+        those reads, each position's agreement: the winning character's share)."""
         same = [s for s in self.sightings if len(s.plate) == length]
         total = np.zeros((length, len(PLATE_ALPHABET)), np.float64)
         for s in same:
@@ -128,7 +138,7 @@ class PlateTrack:
         text = "".join(PLATE_ALPHABET[k] for k in total.argmax(axis=1))
         dist = total / np.maximum(total.sum(axis=1, keepdims=True), 1e-9)
         text = apply_formats(text, dist.astype(np.float32)).plate
-        return text, float(np.mean(dist.max(axis=1))), same
+        return text, float(np.mean(dist.max(axis=1))), same, dist.max(axis=1)
 
     def agreeing(self, plate: str) -> list[Sighting]:
         """Sightings that read `plate`, within one character of it, or a run of it.
@@ -147,6 +157,13 @@ class PlateTrack:
         return out
 
 
+# What a read that is a run of the candidate (it lost characters at an end) costs the
+# candidate when the longer reads agree on those characters: less than a misread, as in
+# video a glyph merged with the plate frame or blurred away is lost far more often than
+# a bolt or a frame corner is added as the same character each time (TWF220 read WF220
+# in four frames and in full in three). A frame edge read as M, W or V is no such agreement.
+LOST_END_COST = 0.7
+_SURE_END = 0.8
 _SAME_PLACE_S = 0.6  # three analysed frames at 5 a second
 
 

@@ -76,6 +76,14 @@ def test_reads_that_lost_the_plates_end_do_not_outvote_it():
     assert _track(texts).vote()[0] == "4KBZ265"
 
 
+def test_a_first_character_lost_in_most_frames_is_kept():
+    # Clip 117: TWF220's T merged with the plate frame in four of seven frames. Each
+    # such read lost a character (cheaper than a misread), so the whole plate wins; and
+    # a plate read in full in most frames still beats a corner read as an extra glyph.
+    assert _track(["WF220"] * 4 + ["TWF220"] * 3).vote()[0] == "TWF220"
+    assert _track(["LKBZ265"] * 1 + ["KBZ265"] * 8).vote()[0] == "KBZ265"
+
+
 def test_a_number_without_a_plate_around_it_is_not_a_pass():
     # A fleet number on a truck's door: read the same in every frame, as surely as a
     # plate, but its surroundings are a door's (median plate probability ~0.5).
