@@ -117,24 +117,26 @@ class PlateTrack:
 
     def _vote_length(self, length: int) -> tuple[str, float, list[Sighting], np.ndarray]:
         """The per-character vote of the reads of one length: (text, mean agreement,
-        those reads, each position's agreement: the winning character's share)."""
+        those reads, each position's agreement: the winning character's share).
+
+        Reads one or two characters shorter that match a stretch of the voted text but
+        for one character (FLR236 against 5FL8236) also vote, at their place: they are
+        the same plate with an end lost, and their middle characters are evidence too.
+        """
         same = [s for s in self.sightings if len(s.plate) == length]
         total = np.zeros((length, len(PLATE_ALPHABET)), np.float64)
         for s in same:
-            r = s.read.reading
-            w = r.confidence
-            probs = s.read.char_probs
-            if probs.shape[0] == length:
-                # Corrected characters count as the format decided, at the read's weight.
-                for i, c in enumerate(r.plate):
-                    row = probs[i].astype(np.float64).copy()
-                    if PLATE_ALPHABET[int(row.argmax())] != c:
-                        row[:] = 0.0
-                        row[PLATE_ALPHABET.index(c)] = 1.0
-                    total[i] += w * row
-            else:
-                for i, c in enumerate(r.plate):
-                    total[i, PLATE_ALPHABET.index(c)] += w
+            _add_read(total, s, 0)
+        text = "".join(PLATE_ALPHABET[k] for k in total.argmax(axis=1))
+        folded = _fold(text)
+        for s in self.sightings:
+            n = len(s.plate)
+            if not (4 <= n < length and length - n <= 2):
+                continue
+            part = _fold(s.plate)
+            misses = [sum(a != b for a, b in zip(part, folded[k:k + n])) for k in range(length - n + 1)]
+            if min(misses) <= 1:
+                _add_read(total, s, int(np.argmin(misses)))
         text = "".join(PLATE_ALPHABET[k] for k in total.argmax(axis=1))
         dist = total / np.maximum(total.sum(axis=1, keepdims=True), 1e-9)
         text = apply_formats(text, dist.astype(np.float32)).plate
@@ -165,6 +167,23 @@ class PlateTrack:
 LOST_END_COST = 0.7
 _SURE_END = 0.8
 _SAME_PLACE_S = 0.6  # three analysed frames at 5 a second
+
+
+def _add_read(total: np.ndarray, s: Sighting, at: int) -> None:
+    """Add one read's characters to a vote's rows from position `at`, at its confidence."""
+    r = s.read.reading
+    w = r.confidence
+    probs = s.read.char_probs
+    for i, c in enumerate(r.plate):
+        if probs.shape[0] == len(r.plate):
+            # Corrected characters count as the format decided, at the read's weight.
+            row = probs[i].astype(np.float64).copy()
+            if PLATE_ALPHABET[int(row.argmax())] != c:
+                row[:] = 0.0
+                row[PLATE_ALPHABET.index(c)] = 1.0
+            total[at + i] += w * row
+        else:
+            total[at + i, PLATE_ALPHABET.index(c)] += w
 
 
 def _is_run_of(part: str, whole: str) -> bool:

@@ -84,6 +84,13 @@ def test_a_first_character_lost_in_most_frames_is_kept():
     assert _track(["LKBZ265"] * 1 + ["KBZ265"] * 8).vote()[0] == "KBZ265"
 
 
+def test_reads_that_lost_an_end_vote_on_the_characters_they_kept():
+    # Clip 119: PK2V6M's last glyph read N in six full reads and M in four, while six
+    # reads that lost the P saw the M too; they vote at their place, and M wins.
+    texts = ["PK2V6N"] * 6 + ["K2V6M"] * 6 + ["PK2V6M"] * 4
+    assert _track(texts).vote()[0] == "PK2V6M"
+
+
 def test_a_number_without_a_plate_around_it_is_not_a_pass():
     # A fleet number on a truck's door: read the same in every frame, as surely as a
     # plate, but its surroundings are a door's (median plate probability ~0.5).
