@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from app.recognition.detect import crop_line, find_text_lines
+from app.recognition.still import MAX_LINES
 from tools.plate_data import crops, scenes
 
 GLYPH_H = 48  # glyphs are stored at this height
@@ -44,7 +45,7 @@ def harvest(engine, cache: Path) -> list[Glyph]:
     photos = [p for p in scenes() + crops() if p.split == "train" and len(p.plate) >= 4]
     for k, p in enumerate(photos):
         gray = cv2.imread(str(p.path), cv2.IMREAD_GRAYSCALE)
-        lines = [l for l in find_text_lines(gray)[:12] if l.glyphs == len(p.plate) and l.members]
+        lines = [l for l in find_text_lines(gray)[:MAX_LINES] if l.glyphs == len(p.plate) and l.members]
         if p.box is not None:
             x, y, w, h = p.box
             lines = [l for l in lines if x <= l.x + l.w / 2 <= x + w and y <= l.y + l.h / 2 <= y + h]

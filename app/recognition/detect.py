@@ -152,7 +152,7 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
     kept = _dedupe(sorted(lines, key=lambda l: -_size(l)))
     # A number found only inside its plate's outline comes after the same place's chain.
     kept += [l for l in _dedupe(sorted(framed, key=lambda l: -_size(l)))
-             if not any(_covers(l.box, k.box) for k in kept)]
+             if not any(shares_area(l.box, k.box, 1 / 3) for k in kept)]
     return sorted(kept, key=lambda l: -_size(l) * _regularity(l))
 
 
@@ -208,7 +208,7 @@ def _framed_plate_lines(gray: np.ndarray, block: int, max_h: int) -> list[TextLi
     """
     H = gray.shape[0]
     light = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, -7)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=4)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=4)
     x, y, w, h, area = stats[1:].T
     fill = area / np.maximum(w * h, 1)
     plates = (w >= 1.4 * h) & (w <= 3.2 * h) & (h >= 2 * _MIN_GLYPH_H) & (h < H / 3) & (fill >= 0.4) & (fill <= 0.92)
@@ -319,23 +319,23 @@ def _dedupe(lines: list[TextLine]) -> list[TextLine]:
     return kept
 
 
-def _covers(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    """Do the boxes share more than a third of the smaller one?"""
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    iw = max(0, min(ax + aw, bx + bw) - max(ax, bx))
-    ih = max(0, min(ay + ah, by + bh) - max(ay, by))
-    return iw * ih > min(aw * ah, bw * bh) / 3
+def shares_area(a: tuple[int, int, int, int], b: tuple[int, int, int, int], fraction: float) -> bool:
+    """Do boxes (x, y, w, h) share more than `fraction` of the smaller one's area?"""
+    return _intersection(a, b) > fraction * min(a[2] * a[3], b[2] * b[3])
 
 
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    inter = _intersection(a, b)
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union else 0.0
+
+
+def _intersection(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
     iw = max(0, min(ax + aw, bx + bw) - max(ax, bx))
     ih = max(0, min(ay + ah, by + bh) - max(ay, by))
-    inter = iw * ih
-    union = aw * ah + bw * bh - inter
-    return inter / union if union else 0.0
+    return iw * ih
 
 
 def crop_line(gray: np.ndarray, line: TextLine, masked: bool = True) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 
 from app.domain.plates import normalise_plate
 
-from .detect import TextLine, crop_line, find_text_lines, plate_edges
+from .detect import TextLine, crop_line, find_text_lines, plate_edges, shares_area
 from .formats import SERIAL_FORMATS, apply_formats, is_marked_text, is_plate_text, layout_of
 from .ocr import LineReading, OcrEngine
 from .plateness import plate_probability
@@ -192,17 +192,9 @@ def plate_box(line: TextLine) -> Box:
 def _drop_overlapping(reads: list[LineRead]) -> list[LineRead]:
     kept: list[LineRead] = []
     for lr in reads:
-        if not any(_overlaps(lr.reading.box, k.reading.box) for k in kept):
+        if not any(shares_area(lr.reading.box, k.reading.box, 0.3) for k in kept):
             kept.append(lr)
     return kept
-
-
-def _overlaps(a: Box, b: Box) -> bool:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    iw = min(ax + aw, bx + bw) - max(ax, bx)
-    ih = min(ay + ah, by + bh) - max(ay, by)
-    return iw > 0 and ih > 0 and iw * ih > 0.3 * min(aw * ah, bw * bh)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:

@@ -95,8 +95,7 @@ class PlateTrack:
             total = 0.0
             for s in self.sightings:
                 d = min(edit_distance(text, s.plate, 3), 3)
-                part = _fold(s.plate)
-                if d >= 1 and _is_run_of(part, folded):
+                if d >= 1 and _is_run_of(part := _fold(s.plate), folded):
                     # A read that lost characters at an end to glare or a merged glyph
                     # (4KBZ2 of 4KBZ265) is one loss, not one misread per character;
                     # and less than one where the reads that have those characters agree
