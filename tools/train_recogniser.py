@@ -112,16 +112,18 @@ def synthetic_line(rng: random.Random, confusable: bool = False,
     layout = rng.choice(LAYOUTS)
     text = _serial(layout, rng, confusable)
     shown = text
-    cut = rng.randint(2, len(text) - 2)
-    gap = ""
+    # Random draws only where a line needs them, in the order they were always made: a run
+    # without --clutter draws the same lines as before the option existed.
+    cut, gap = 0, ""
     if clutter and rng.random() < 0.3:  # room for an emblem between the halves (heron, orange)
-        gap = "   "
+        cut, gap = rng.randint(2, len(text) - 2), "   "
     elif rng.random() < 0.4:  # a gap, a dash or a dot between the halves, as many plates print
+        cut = rng.randint(2, len(text) - 2)
         gap = rng.choice([" ", "-", "  ", "·"])
     if gap:
         shown = text[:cut] + gap + text[cut:]
     font = ImageFont.truetype(rng.choice(FONTS), rng.randint(44, 60))
-    stroke = rng.choice([0, 0, 1, 2])
+    stroke = rng.choice([0, 0, 1, 2]) if clutter else 0  # bolder strokes, as some states print
     left, top, right, bottom = font.getbbox(shown, stroke_width=stroke)
     pad_x, pad_y = rng.randint(6, 24), rng.randint(6, 18)
     if clutter:  # room at the ends for a symbol or the plate's frame
@@ -290,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.batch):
             draw = rng.random()
             if draw < args.synthetic or not lines:
-                img, text = synthetic_line(rng, rng.random() < args.confusable, rng.random() < args.clutter)
+                img, text = synthetic_line(rng, rng.random() < args.confusable,
+                                           args.clutter > 0 and rng.random() < args.clutter)
             elif draw < args.synthetic + args.collage:
                 img, text = collage_line(rng.choice(glyph_pools), rng)
             else:
