@@ -95,8 +95,7 @@ def _chains(boxes: np.ndarray) -> list[np.ndarray]:
     return [boxes[idx] for idx in groups.values() if _MIN_GLYPHS <= len(idx) <= _MAX_GLYPHS * 2]
 
 
-def _line_from(group: np.ndarray, dark: bool, gray: np.ndarray) -> TextLine | None:
-    group = _without_grey_ends(group, gray, dark)
+def _line_from(group: np.ndarray, dark: bool) -> TextLine | None:
     x, y, w, h = group.T
     # Fence posts and grilles chain like a line of '1's: a real plate has wide glyphs too.
     if np.sum(w / h > 0.3) < 2:
@@ -141,7 +140,7 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
             for b in variants:
                 for group in _chains(_glyphs(b, max_h)):
                     # Growing can take in the plate frame's sides; then the chain alone is the line.
-                    line = _line_from(_grow(group, b), dark, gray) or _line_from(group, dark, gray)
+                    line = _line_from(_grow(group, b), dark) or _line_from(group, dark)
                     if line is not None:
                         lines.append(line)
         if block != blocks[-1]:
@@ -228,7 +227,7 @@ def _framed_plate_lines(gray: np.ndarray, block: int, max_h: int) -> list[TextLi
         glyphs[:, 0] += x[i]
         glyphs[:, 1] += y[i] + top
         for group in _chains(glyphs):
-            line = _line_from(group, True, gray)
+            line = _line_from(group, True)
             if line is not None:
                 out.append(line)
     return out
@@ -306,43 +305,6 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
     if len(boxes) == len(group):
         return group
     return np.array(sorted(boxes), np.float32)
-
-
-def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> np.ndarray:
-    """The chain without end members that hold neither ink nor plate: a grey patch.
-
-    Beside a bright plate, a stretch of bumper is darker than the local mean and
-    binarises like a glyph; chained to the number, it reads as an L or an I (L1AMW240).
-    A glyph's box holds the line's ink and its plate both; such a patch lies between the
-    two, lighter than the ink and darker than the plate. A glyph in shadow or merged with
-    a dark frame keeps its dark ink, so it stays. (Also dropping end boxes with no ink,
-    or of solid ink wider than a glyph, fixed as many photos as it broke: SG8L7E, FAMILY.)
-    """
-    if len(group) <= _MIN_GLYPHS:
-        return group
-    levels = np.array([_ink_and_paper(gray, b, dark) for b in group])
-    ink, paper = np.median(levels, axis=0)
-    span = paper - ink
-    if span < 40:
-        return group
-    grey = (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)
-    lo, hi = 0, len(group)
-    while hi - lo > _MIN_GLYPHS and grey[lo]:
-        lo += 1
-    while hi - lo > _MIN_GLYPHS and grey[hi - 1]:
-        hi -= 1
-    return group[lo:hi]
-
-
-def _ink_and_paper(gray: np.ndarray, box: np.ndarray, dark: bool) -> tuple[float, float]:
-    """The darkest and brightest grey level of a box (5th, 95th percentile), as ink and
-    paper: dark glyphs' ink is the dark end, light glyphs' the light one."""
-    x, y, w, h = (int(v) for v in box)
-    patch = gray[max(0, y): y + h, max(0, x): x + w]
-    if patch.size == 0:
-        return (0.0, 0.0)
-    lo, hi = np.percentile(patch, (5, 95))
-    return (float(lo), float(hi)) if dark else (255.0 - float(hi), 255.0 - float(lo))
 
 
 def _odd(n: int) -> int:
