@@ -95,7 +95,8 @@ def _chains(boxes: np.ndarray) -> list[np.ndarray]:
     return [boxes[idx] for idx in groups.values() if _MIN_GLYPHS <= len(idx) <= _MAX_GLYPHS * 2]
 
 
-def _line_from(group: np.ndarray, dark: bool) -> TextLine | None:
+def _line_from(group: np.ndarray, dark: bool, gray: np.ndarray) -> TextLine | None:
+    group, (x0, x1) = _without_grey_ends(group, gray, dark)
     x, y, w, h = group.T
     # Fence posts and grilles chain like a line of '1's: a real plate has wide glyphs too.
     if np.sum(w / h > 0.3) < 2:
@@ -111,8 +112,7 @@ def _line_from(group: np.ndarray, dark: bool) -> TextLine | None:
     if len(group) >= 3 and np.ptp(cx) > 0:
         slope = np.polyfit(cx, bottom, 1)[0]
         angle = float(np.degrees(np.arctan(slope)))
-    x0, y0 = int(x.min()), int(y.min())
-    x1, y1 = int((x + w).max()), int((y + h).max())
+    y0, y1 = int(y.min()), int((y + h).max())
     members = tuple((int(a), int(b), int(c), int(d)) for a, b, c, d in group)
     return TextLine(x0, y0, x1 - x0, y1 - y0, gh, angle, len(group), dark, members)
 
@@ -140,7 +140,7 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
             for b in variants:
                 for group in _chains(_glyphs(b, max_h)):
                     # Growing can take in the plate frame's sides; then the chain alone is the line.
-                    line = _line_from(_grow(group, b), dark) or _line_from(group, dark)
+                    line = _line_from(_grow(group, b), dark, gray) or _line_from(group, dark, gray)
                     if line is not None:
                         lines.append(line)
         if block != blocks[-1]:
@@ -227,7 +227,7 @@ def _framed_plate_lines(gray: np.ndarray, block: int, max_h: int) -> list[TextLi
         glyphs[:, 0] += x[i]
         glyphs[:, 1] += y[i] + top
         for group in _chains(glyphs):
-            line = _line_from(group, True)
+            line = _line_from(group, True, gray)
             if line is not None:
                 out.append(line)
     return out
@@ -305,6 +305,53 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
     if len(boxes) == len(group):
         return group
     return np.array(sorted(boxes), np.float32)
+
+
+def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple[np.ndarray, tuple[int, int]]:
+    """The chain without end members that hold neither ink nor plate (a grey patch), and
+    the line's left and right edges.
+
+    Beside a bright plate, a stretch of bumper is darker than the local mean and
+    binarises like a glyph; chained to the number, it reads as an L or an I (L1AMW240).
+    A glyph's box holds the line's ink and its plate both; such a patch lies between the
+    two, lighter than the ink and darker than the plate. A glyph in shadow or merged with
+    a dark frame keeps its dark ink, so it stays. (Also dropping end boxes with no ink,
+    or of solid ink wider than a glyph, fixed as many photos as it broke: SG8L7E, FAMILY.)
+
+    The line still runs up to a dropped box's inner edge: the plate's own margin beside
+    the number stays in the crop. Cut at the first glyph instead, the recogniser lost
+    the last 0 of a test's lettering once the panel's edge before it was dropped.
+    """
+    x, w = group[:, 0], group[:, 2]
+    whole = (int(x.min()), int((x + w).max()))
+    if len(group) <= _MIN_GLYPHS:
+        return group, whole
+    levels = np.array([_ink_and_paper(gray, b, dark) for b in group])
+    ink, paper = np.median(levels, axis=0)
+    span = paper - ink
+    if span < 40:
+        return group, whole
+    grey = (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)
+    lo, hi = 0, len(group)
+    while hi - lo > _MIN_GLYPHS and grey[lo]:
+        lo += 1
+    while hi - lo > _MIN_GLYPHS and grey[hi - 1]:
+        hi -= 1
+    kept = group[lo:hi]
+    x0 = min(kept[:, 0].min(), group[lo - 1, 0] + group[lo - 1, 2]) if lo > 0 else kept[:, 0].min()
+    x1 = max((kept[:, 0] + kept[:, 2]).max(), group[hi, 0]) if hi < len(group) else (kept[:, 0] + kept[:, 2]).max()
+    return kept, (int(x0), int(x1))
+
+
+def _ink_and_paper(gray: np.ndarray, box: np.ndarray, dark: bool) -> tuple[float, float]:
+    """The darkest and brightest grey level of a box (5th, 95th percentile), as ink and
+    paper: dark glyphs' ink is the dark end, light glyphs' the light one."""
+    x, y, w, h = (int(v) for v in box)
+    patch = gray[max(0, y): y + h, max(0, x): x + w]
+    if patch.size == 0:
+        return (0.0, 0.0)
+    lo, hi = np.percentile(patch, (5, 95))
+    return (float(lo), float(hi)) if dark else (255.0 - float(hi), 255.0 - float(lo))
 
 
 def _odd(n: int) -> int:
