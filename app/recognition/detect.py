@@ -322,8 +322,7 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     the number stays in the crop. Cut at the first glyph instead, the recogniser lost
     the last 0 of a test's lettering once the panel's edge before it was dropped.
     """
-    x, w = group[:, 0], group[:, 2]
-    whole = (int(x.min()), int((x + w).max()))
+    whole = _extent(group)
     if len(group) <= _MIN_GLYPHS:
         return group, whole
     levels = np.array([_ink_and_paper(gray, b, dark) for b in group])
@@ -338,9 +337,17 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     while hi - lo > _MIN_GLYPHS and grey[hi - 1]:
         hi -= 1
     kept = group[lo:hi]
-    x0 = min(kept[:, 0].min(), group[lo - 1, 0] + group[lo - 1, 2]) if lo > 0 else kept[:, 0].min()
-    x1 = max((kept[:, 0] + kept[:, 2]).max(), group[hi, 0]) if hi < len(group) else (kept[:, 0] + kept[:, 2]).max()
-    return kept, (int(x0), int(x1))
+    x0, x1 = _extent(kept)
+    if lo > 0:
+        x0 = min(x0, int(group[lo - 1, 0] + group[lo - 1, 2]))
+    if hi < len(group):
+        x1 = max(x1, int(group[hi, 0]))
+    return kept, (x0, x1)
+
+
+def _extent(group: np.ndarray) -> tuple[int, int]:
+    """Left and right edges of a chain's boxes."""
+    return int(group[:, 0].min()), int((group[:, 0] + group[:, 2]).max())
 
 
 def _ink_and_paper(gray: np.ndarray, box: np.ndarray, dark: bool) -> tuple[float, float]:

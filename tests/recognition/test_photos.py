@@ -133,7 +133,7 @@ def test_phone_number_on_a_tailgate_is_not_reported(engine, scenes_dir):
 def test_grey_bumper_beside_the_plate_is_not_a_glyph(engine, scenes_dir):
     # Left of car3's bright plate a stretch of dark bumper binarises like a glyph and
     # chained to the number read as an L: L1AMW240. Its box holds neither the number's
-    # ink nor the plate's white, and the line now starts at the 1.
+    # ink nor the plate's white: it is dropped, and the line starts where it ended.
     gray = cv2.imread(str(scenes_dir / "car3.jpg"), cv2.IMREAD_GRAYSCALE)
     plate = [l for l in find_text_lines(gray) if 550 < l.y + l.h / 2 < 585 and 360 < l.x < 410]
     assert plate and plate[0].x >= 395  # the plate box's left edge
