@@ -153,7 +153,42 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
     # A number found only inside its plate's outline comes after the same place's chain.
     kept += [l for l in _dedupe(sorted(framed, key=lambda l: -_size(l)))
              if not any(shares_area(l.box, k.box, 1 / 3) for k in kept)]
+    kept += _joined_halves(kept, gray)
     return sorted(kept, key=lambda l: -_size(l) * _regularity(l))
+
+
+def _joined_halves(lines: list[TextLine], gray: np.ndarray) -> list[TextLine]:
+    """Lines made of two found lines that continue each other: same size, same row.
+
+    A number whose glyphs touch a dealer frame on one side is found in two parts, by
+    different means: the free glyphs as a chain, the framed ones from the plate's
+    outline (HK0 and 0E7C of HK0E7C). Each part alone reads as a fragment.
+    """
+    out = []
+    for a in lines:
+        for b in lines:
+            if b is a or b.dark_on_light != a.dark_on_light or not a.members or not b.members:
+                continue
+            gh = max(a.glyph_h, b.glyph_h)
+            if not 0.8 <= a.glyph_h / b.glyph_h <= 1.25:
+                continue
+            if abs((a.y + a.h / 2) - (b.y + b.h / 2)) > 0.3 * gh:
+                continue
+            a_right, b_right = a.x + a.w, b.x + b.w
+            if not (a.x < b.x and a_right < b_right and -0.5 * gh <= b.x - a_right <= 1.2 * gh):
+                continue
+            boxes = list(a.members) + [m for m in b.members
+                                        if all(_overlap_x(m, n) < 0.5 * min(m[2], n[2]) for n in a.members)]
+            if len(boxes) <= max(a.glyphs, b.glyphs):
+                continue
+            line = _line_from(np.array(sorted(boxes), np.float32), a.dark_on_light, gray)
+            if line is not None:
+                out.append(line)
+    return _dedupe(sorted(out, key=lambda l: -_size(l)))
+
+
+def _overlap_x(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    return max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
 
 
 def _size(line: TextLine) -> float:

@@ -154,3 +154,12 @@ def test_number_touching_a_dark_dealer_frame_is_found(engine, scenes_dir, name, 
     assert inside and inside[0].w > 0.75 * gw
     reads = read_image(cv2.imread(str(scenes_dir / name)), engine)
     assert reads and reads[0].plate == plate
+
+
+def test_number_found_in_two_parts_is_read_whole(engine, scenes_dir):
+    # HK0E7C in a dark frame: H, K and 0 stand free and chain as a line, while 0E7C
+    # touch the frame and are only found from the plate's light rectangle. Each part
+    # alone read as a fragment (E7CJ); the two parts continue each other and are one line.
+    name = "3850ba91-3c64-4c64-acba-0c46b61ec0da.jpg"
+    reads = read_image(cv2.imread(str(scenes_dir / name)), engine)
+    assert reads and reads[0].plate == "HK0E7C"
