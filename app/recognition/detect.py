@@ -167,7 +167,7 @@ def _joined_halves(lines: list[TextLine], gray: np.ndarray) -> list[TextLine]:
     out = []
     for a in lines:
         for b in lines:
-            if b is a or b.dark_on_light != a.dark_on_light or not a.members or not b.members:
+            if b is a or b.dark_on_light != a.dark_on_light:
                 continue
             gh = max(a.glyph_h, b.glyph_h)
             if not 0.8 <= a.glyph_h / b.glyph_h <= 1.25:
@@ -178,17 +178,14 @@ def _joined_halves(lines: list[TextLine], gray: np.ndarray) -> list[TextLine]:
             if not (a.x < b.x and a_right < b_right and -0.5 * gh <= b.x - a_right <= 1.2 * gh):
                 continue
             boxes = list(a.members) + [m for m in b.members
-                                        if all(_overlap_x(m, n) < 0.5 * min(m[2], n[2]) for n in a.members)]
+                                        if all(_overlap(m[0], m[2], n[0], n[2]) < 0.5 * min(m[2], n[2])
+                                               for n in a.members)]
             if len(boxes) <= max(a.glyphs, b.glyphs):
                 continue
             line = _line_from(np.array(sorted(boxes), np.float32), a.dark_on_light, gray)
             if line is not None:
                 out.append(line)
     return _dedupe(sorted(out, key=lambda l: -_size(l)))
-
-
-def _overlap_x(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
-    return max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
 
 
 def _size(line: TextLine) -> float:
@@ -422,9 +419,12 @@ def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
 def _intersection(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
-    iw = max(0, min(ax + aw, bx + bw) - max(ax, bx))
-    ih = max(0, min(ay + ah, by + bh) - max(ay, by))
-    return iw * ih
+    return _overlap(ax, aw, bx, bw) * _overlap(ay, ah, by, bh)
+
+
+def _overlap(a0: int, a_len: int, b0: int, b_len: int) -> int:
+    """The length two spans [start, start + length) share."""
+    return max(0, min(a0 + a_len, b0 + b_len) - max(a0, b0))
 
 
 def crop_line(gray: np.ndarray, line: TextLine, masked: bool = True) -> np.ndarray:
