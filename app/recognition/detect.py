@@ -123,6 +123,7 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
     max_h = int(H * 0.95)
     lines: list[TextLine] = []
     framed: list[TextLine] = []
+    small_windows: dict[tuple[int, bool], np.ndarray] = {}
     # Three window sizes: small and mid-sized plates in scenes, and crops where glyphs
     # fill the image. A window about two glyph heights wide suits a plate 70-100 px wide
     # in a 720p scene: wider, the mean is pulled by the car around the plate and thin,
@@ -143,6 +144,8 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
                     line = _line_from(_grow(group, b), dark, gray) or _line_from(group, dark, gray)
                     if line is not None:
                         lines.append(line)
+            if block != blocks[-1]:
+                small_windows[block, dark] = binary
         if block != blocks[-1]:
             framed += _framed_plate_lines(gray, block, max_h)
     # Duplicates found in several windows are settled by size alone (the longer chain of
@@ -154,6 +157,7 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
     kept += [l for l in _dedupe(sorted(framed, key=lambda l: -_size(l)))
              if not any(shares_area(l.box, k.box, 1 / 3) for k in kept)]
     kept += _joined_halves(kept, gray)
+    kept += _completions(kept, small_windows, gray, max_h)
     return sorted(kept, key=lambda l: -_size(l) * _regularity(l))
 
 
@@ -186,6 +190,53 @@ def _joined_halves(lines: list[TextLine], gray: np.ndarray) -> list[TextLine]:
             if line is not None:
                 out.append(line)
     return _dedupe(sorted(out, key=lambda l: -_size(l)))
+
+
+def _without_bars(binary: np.ndarray, block: int) -> np.ndarray:
+    """The binary image without horizontal runs a window long: a frame's bars and bands.
+
+    A dealer frame's lettering or edge that runs along the glyphs' feet joins them into
+    one blob with it; without the bar each glyph stands alone again, a little shorter.
+    """
+    bars = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (block, 1)))
+    return cv2.subtract(binary, bars)
+
+
+def _completions(kept: list[TextLine], binaries: dict[tuple[int, bool], np.ndarray],
+                 gray: np.ndarray, max_h: int) -> list[TextLine]:
+    """Found lines completed by the glyphs beside them that a frame's bar had joined.
+
+    Searched only around lines found otherwise, and kept only where they hold such a
+    line and more glyphs of its row: cut out of bars, a grille or a bumper's edge would
+    give lines of their own that crowd out the plate, and the search costs less so.
+    """
+    H, W = gray.shape[:2]
+    out = []
+    for k in kept:
+        if k.glyphs >= 8:
+            continue
+        gh = k.glyph_h
+        x0, x1 = max(0, int(k.x - 4 * gh)), min(W, int(k.x + k.w + 4 * gh))
+        y0, y1 = max(0, int(k.y - gh)), min(H, int(k.y + k.h + gh))
+        for (block, dark), binary in binaries.items():
+            if dark != k.dark_on_light:
+                continue
+            boxes = _glyphs(_without_bars(binary[y0:y1, x0:x1], block), max_h)
+            boxes[:, :2] += (x0, y0)
+            for group in _chains(boxes):
+                u = _line_from(group, dark, gray)
+                if u is not None and _completes(u, k):
+                    out.append(u)
+    return _dedupe(sorted(out, key=lambda l: -_size(l)))
+
+
+def _completes(u: TextLine, k: TextLine) -> bool:
+    """Does `u` hold `k` and more glyphs of the same row and size?"""
+    if u.glyphs <= k.glyphs or u.w <= k.w or not 0.75 <= u.glyph_h / k.glyph_h <= 1.33:
+        return False
+    if abs((u.y + u.h / 2) - (k.y + k.h / 2)) > 0.3 * max(u.glyph_h, k.glyph_h):
+        return False
+    return _overlap(u.x, u.w, k.x, k.w) >= 0.8 * k.w
 
 
 def _size(line: TextLine) -> float:

@@ -163,3 +163,13 @@ def test_number_found_in_two_parts_is_read_whole(engine, scenes_dir):
     name = "3850ba91-3c64-4c64-acba-0c46b61ec0da.jpg"
     reads = read_image(cv2.imread(str(scenes_dir / name)), engine)
     assert reads and reads[0].plate == "HK0E7C"
+
+
+@pytest.mark.parametrize("name, plate", [("va445.png", "1279AX"), ("id1163.png", "693ABA")])
+def test_glyphs_standing_on_a_band_complete_the_number(engine, crops_dir, name, plate):
+    # The first glyphs of 1279AX and the last A of 693ABA stand on the band of the
+    # plate's lower picture (Alexandria's strip, Idaho's mountains) and are one blob
+    # with it: the chain alone read 279AX and 693AB. Without the band's horizontal run
+    # they are glyphs again and complete the line.
+    reads = read_image(cv2.imread(str(crops_dir / name)), engine)
+    assert reads and reads[0].plate == plate
