@@ -106,11 +106,16 @@ def _serial(layout: str, rng: random.Random, confusable: bool) -> str:
 
 
 def synthetic_line(rng: random.Random, confusable: bool = False,
-                   clutter: bool = False) -> tuple[np.ndarray, str]:
+                   clutter: bool = False, open_four: bool = False) -> tuple[np.ndarray, str]:
     from PIL import Image, ImageDraw, ImageFont
 
     layout = rng.choice(LAYOUTS)
     text = _serial(layout, rng, confusable)
+    if open_four:  # at least one 4, where the layout has a digit
+        digits = [i for i, c in enumerate(layout) if c == "D"]
+        if digits and "4" not in text:
+            i = rng.choice(digits)
+            text = text[:i] + "4" + text[i + 1:]
     shown = text
     # Random draws only where a line needs them, in the order they were always made: a run
     # without --clutter draws the same lines as before the option existed.
@@ -137,6 +142,8 @@ def synthetic_line(rng: random.Random, confusable: bool = False,
         _clutter(draw, rng, img.size, (pad_x, pad_y, pad_x + right - left, pad_y + bottom - top),
                  font, shown, cut, gap, bg, fg)
     draw.text((pad_x - left, pad_y - top), shown, fill=fg, font=font, stroke_width=stroke, stroke_fill=fg)
+    if open_four:
+        _open_fours(draw, rng, font, shown, (pad_x - left, pad_y - top), stroke, bg, fg)
     arr = np.asarray(img)
     # Squash horizontally: plate fonts are narrower than these.
     arr = cv2.resize(arr, (int(arr.shape[1] * rng.uniform(0.6, 0.95)), arr.shape[0]))
@@ -189,6 +196,32 @@ def _clutter(draw, rng: random.Random, size: tuple[int, int], text_box: tuple[in
         s = rng.randint(gh // 2, int(gh * 1.1))
         colour = rng.choice([fg, mid, int(bg * 0.6)])
         draw.ellipse((gx - s // 2, (y0 + y1) // 2 - s // 2, gx + s // 2, (y0 + y1) // 2 + s // 2), fill=colour)
+
+
+def _open_fours(draw, rng: random.Random, font, shown: str, origin: tuple[int, int], stroke: int,
+                bg: int, fg: int) -> None:
+    """Redraw every 4 of the line open at the top, as California's plates print it.
+
+    California's typeface draws a 4 whose slanted arm never meets the stem; the stock
+    fonts close it, and the recogniser learnt to read the open one as L or A, or to drop
+    it when it stands first (4KBZ265 read KBZ265)."""
+    ox, oy = origin
+    heavy = 0.15 if "Bold" in font.path else 0.1
+    for i, c in enumerate(shown):
+        if c != "4":
+            continue
+        x0, y0, x1, y1 = font.getbbox("4", stroke_width=stroke)
+        dx = ox + font.getlength(shown[:i])
+        bx0, by0, bx1, by1 = dx + x0, oy + y0, dx + x1, oy + y1
+        draw.rectangle((bx0, by0, bx1, by1), fill=bg)
+        w, h = bx1 - bx0, by1 - by0
+        sw = max(2, round(h * heavy) + 2 * stroke)
+        bar = by0 + h * rng.uniform(0.6, 0.72)
+        stem = bx0 + w * rng.uniform(0.62, 0.74)
+        arm_top = bx0 + w * rng.uniform(0.0, 0.3)
+        draw.line((arm_top + sw / 2, by0, bx0 + sw / 2, bar), fill=fg, width=sw)
+        draw.rectangle((bx0, bar - sw / 2, bx1, bar + sw / 2), fill=fg)
+        draw.rectangle((stem - sw / 2, by0 + h * rng.uniform(0.0, 0.12), stem + sw / 2, by1), fill=fg)
 
 
 def degrade(img: np.ndarray, rng: random.Random, perspective: bool = False) -> np.ndarray:
@@ -252,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="glyph cache for --collage (built from the training split if missing)")
     ap.add_argument("--clutter", type=float, default=0.0,
                     help="share of synthetic lines with a symbol, frame edge or picture beside the serial")
+    ap.add_argument("--open-four", type=float, default=0.0,
+                    help="share of synthetic lines whose 4s are drawn open at the top (California)")
     ap.add_argument("--perspective", action="store_true", help="add perspective and low-contrast degradations")
     ap.add_argument("--cosine", action="store_true", help="decay the learning rate to zero by the last step")
     ap.add_argument("--cache", type=Path, nargs="+", default=[Path("/tmp/plate-desk-train-lines.npz")],
@@ -293,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             draw = rng.random()
             if draw < args.synthetic or not lines:
                 img, text = synthetic_line(rng, rng.random() < args.confusable,
-                                           args.clutter > 0 and rng.random() < args.clutter)
+                                           args.clutter > 0 and rng.random() < args.clutter,
+                                           args.open_four > 0 and rng.random() < args.open_four)
             elif draw < args.synthetic + args.collage:
                 img, text = collage_line(rng.choice(glyph_pools), rng)
             else:
