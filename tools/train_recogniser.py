@@ -207,10 +207,10 @@ def _open_fours(draw, rng: random.Random, font, shown: str, origin: tuple[int, i
     it when it stands first (4KBZ265 read KBZ265)."""
     ox, oy = origin
     heavy = 0.15 if "Bold" in font.path else 0.1
+    x0, y0, x1, y1 = font.getbbox("4", stroke_width=stroke)
     for i, c in enumerate(shown):
         if c != "4":
             continue
-        x0, y0, x1, y1 = font.getbbox("4", stroke_width=stroke)
         dx = ox + font.getlength(shown[:i])
         bx0, by0, bx1, by1 = dx + x0, oy + y0, dx + x1, oy + y1
         draw.rectangle((bx0, by0, bx1, by1), fill=bg)

@@ -176,7 +176,7 @@ def _joined_halves(lines: list[TextLine], gray: np.ndarray) -> list[TextLine]:
             gh = max(a.glyph_h, b.glyph_h)
             if not 0.8 <= a.glyph_h / b.glyph_h <= 1.25:
                 continue
-            if abs((a.y + a.h / 2) - (b.y + b.h / 2)) > 0.3 * gh:
+            if not _same_row(a, b):
                 continue
             a_right, b_right = a.x + a.w, b.x + b.w
             if not (a.x < b.x and a_right < b_right and -0.5 * gh <= b.x - a_right <= 1.2 * gh):
@@ -234,9 +234,12 @@ def _completes(u: TextLine, k: TextLine) -> bool:
     """Does `u` hold `k` and more glyphs of the same row and size?"""
     if u.glyphs <= k.glyphs or u.w <= k.w or not 0.75 <= u.glyph_h / k.glyph_h <= 1.33:
         return False
-    if abs((u.y + u.h / 2) - (k.y + k.h / 2)) > 0.3 * max(u.glyph_h, k.glyph_h):
-        return False
-    return _overlap(u.x, u.w, k.x, k.w) >= 0.8 * k.w
+    return _same_row(u, k) and _overlap(u.x, u.w, k.x, k.w) >= 0.8 * k.w
+
+
+def _same_row(a: TextLine, b: TextLine) -> bool:
+    """Do the two lines' centres lie within 0.3 of the taller one's glyph height?"""
+    return abs((a.y + a.h / 2) - (b.y + b.h / 2)) <= 0.3 * max(a.glyph_h, b.glyph_h)
 
 
 def _size(line: TextLine) -> float:
