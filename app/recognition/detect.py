@@ -154,8 +154,10 @@ def find_text_lines(gray: np.ndarray) -> list[TextLine]:
     # gravel many big, ragged "lines" would otherwise crowd out a small plate.
     kept = _dedupe(sorted(lines, key=lambda l: -_size(l)))
     # A number found only inside its plate's outline comes after the same place's chain.
+    # It is read beside a chain it extends at one end: glyphs that touched the frame's
+    # side were lost to the chain (5F of 5FLR236) but not to the outline.
     kept += [l for l in _dedupe(sorted(framed, key=lambda l: -_size(l)))
-             if not any(shares_area(l.box, k.box, 1 / 3) for k in kept)]
+             if not any(shares_area(l.box, k.box, 1 / 3) and not _extends_at_one_end(l, k) for k in kept)]
     kept += _joined_halves(kept, gray)
     kept += _completions(kept, small_windows, gray, max_h)
     return sorted(kept, key=lambda l: -_size(l) * _regularity(l))
@@ -235,6 +237,14 @@ def _completes(u: TextLine, k: TextLine) -> bool:
     if u.glyphs <= k.glyphs or u.w <= k.w or not 0.75 <= u.glyph_h / k.glyph_h <= 1.33:
         return False
     return _same_row(u, k) and _overlap(u.x, u.w, k.x, k.w) >= 0.8 * k.w
+
+
+def _extends_at_one_end(u: TextLine, k: TextLine) -> bool:
+    """Does `u` complete `k` with glyphs at its left or its right end, not both?"""
+    if not _completes(u, k):
+        return False
+    tol = 0.3 * k.glyph_h
+    return abs(u.x - k.x) <= tol or abs((u.x + u.w) - (k.x + k.w)) <= tol
 
 
 def _same_row(a: TextLine, b: TextLine) -> bool:

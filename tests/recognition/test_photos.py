@@ -173,3 +173,14 @@ def test_glyphs_standing_on_a_band_complete_the_number(engine, crops_dir, name, 
     # they are glyphs again and complete the line.
     reads = read_image(cv2.imread(str(crops_dir / name)), engine)
     assert reads and reads[0].plate == plate
+
+
+def test_glyph_touching_the_frame_side_in_a_soft_frame_is_read(engine, scenes_dir):
+    # 5FLR236 in a dealer frame, a little enlarged and softened as a video frame is: the
+    # 5 touches the frame's left side and the F the 5, so the glyph chain holds only
+    # LR236 and read FLR236. The plate's light rectangle holds all seven glyphs; that
+    # line extends the chain at one end and is read beside it.
+    image = cv2.imread(str(scenes_dir / "wts-lg-000170.jpg"))
+    frame = cv2.GaussianBlur(cv2.resize(image, None, fx=1.05, fy=1.05, interpolation=cv2.INTER_AREA), (3, 3), 0)
+    reads = read_image(frame, engine)
+    assert reads and reads[0].plate == "5FLR236"
