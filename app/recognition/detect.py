@@ -411,8 +411,13 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     binarises like a glyph; chained to the number, it reads as an L or an I (L1AMW240).
     A glyph's box holds the line's ink and its plate both; such a patch lies between the
     two, lighter than the ink and darker than the plate. A glyph in shadow or merged with
-    a dark frame keeps its dark ink, so it stays. (Also dropping end boxes with no ink,
-    or of solid ink wider than a glyph, fixed as many photos as it broke: SG8L7E, FAMILY.)
+    a dark frame keeps its dark ink, so it stays. So does a box of flat, solid ink,
+    unless it is wider than the chain's glyphs: then it is the dark car or frame just
+    past the plate's end, and beside it the recogniser misread the last glyph (PH5M9Y as
+    PH5M9V). A glyph merged with the frame is not flat: it holds plate between strokes.
+    A chain grown past a plate glyph limit into a frame's sides is left alone: rejected
+    whole, it gives way to the chain without them. (Dropping end boxes with no ink fixed
+    as many photos as it broke: SG8L7E, FAMILY.)
 
     The line still runs up to a dropped box's inner edge: the plate's own margin beside
     the number stays in the crop. Cut at the first glyph instead, the recogniser lost
@@ -427,6 +432,9 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     if span < 40:
         return group, whole
     grey = (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)
+    if len(group) <= _MAX_GLYPHS:
+        flat = levels[:, 1] - levels[:, 0] < 0.35 * span
+        grey |= flat & (levels[:, 1] < ink + 0.3 * span) & (group[:, 2] > 1.3 * np.median(group[:, 2]))
     lo, hi = 0, len(group)
     while hi - lo > _MIN_GLYPHS and grey[lo]:
         lo += 1

@@ -184,3 +184,11 @@ def test_glyph_touching_the_frame_side_in_a_soft_frame_is_read(engine, scenes_di
     frame = cv2.GaussianBlur(cv2.resize(image, None, fx=1.05, fy=1.05, interpolation=cv2.INTER_AREA), (3, 3), 0)
     reads = read_image(frame, engine)
     assert reads and reads[0].plate == "5FLR236"
+
+
+def test_dark_car_past_the_plate_end_is_not_taken_for_a_glyph(engine, scenes_dir):
+    # Missouri's PH5M9Y on a dark car at night: the car just past each end of the plate
+    # binarises as one more, wider, all-ink "glyph"; masked, those blocks stayed beside
+    # the number and the recogniser read the Y as a V.
+    reads = read_image(cv2.imread(str(scenes_dir / "wts-lg-000181.jpg")), engine)
+    assert reads and reads[0].plate == "PH5M9Y"
