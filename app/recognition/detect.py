@@ -415,7 +415,7 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     unless it is wider than the chain's glyphs: then it is the dark car or frame just
     past the plate's end, and beside it the recogniser misread the last glyph (PH5M9Y as
     PH5M9V). A glyph merged with the frame is not flat: it holds plate between strokes.
-    A chain grown past a plate glyph limit into a frame's sides is left alone: rejected
+    A chain grown past the glyph limit into a frame's sides is left alone: rejected
     whole, it gives way to the chain without them. (Dropping end boxes with no ink fixed
     as many photos as it broke: SG8L7E, FAMILY.)
 
@@ -431,14 +431,14 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     span = paper - ink
     if span < 40:
         return group, whole
-    grey = (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)
+    drop = (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)  # grey
     if len(group) <= _MAX_GLYPHS:
         flat = levels[:, 1] - levels[:, 0] < 0.35 * span
-        grey |= flat & (levels[:, 1] < ink + 0.3 * span) & (group[:, 2] > 1.3 * np.median(group[:, 2]))
+        drop |= flat & (levels[:, 1] < ink + 0.3 * span) & (group[:, 2] > 1.3 * np.median(group[:, 2]))
     lo, hi = 0, len(group)
-    while hi - lo > _MIN_GLYPHS and grey[lo]:
+    while hi - lo > _MIN_GLYPHS and drop[lo]:
         lo += 1
-    while hi - lo > _MIN_GLYPHS and grey[hi - 1]:
+    while hi - lo > _MIN_GLYPHS and drop[hi - 1]:
         hi -= 1
     kept = group[lo:hi]
     x0, x1 = _extent(kept)
