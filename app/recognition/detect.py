@@ -431,10 +431,12 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     span = paper - ink
     if span < 40:
         return group, whole
-    drop = (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)  # grey
+    grey = (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)
+    drop = grey
     if len(group) <= _MAX_GLYPHS:
         flat = levels[:, 1] - levels[:, 0] < 0.35 * span
-        drop |= flat & (levels[:, 1] < ink + 0.3 * span) & (group[:, 2] > 1.3 * np.median(group[:, 2]))
+        past_end = flat & (levels[:, 1] < ink + 0.3 * span) & (group[:, 2] > 1.3 * np.median(group[:, 2]))
+        drop = grey | past_end
     lo, hi = 0, len(group)
     while hi - lo > _MIN_GLYPHS and drop[lo]:
         lo += 1
