@@ -94,8 +94,11 @@ class PlateTrack:
             folded = _fold(text)
             total = 0.0
             for s in self.sightings:
-                d = min(edit_distance(text, s.plate, 3), 3)
-                if d >= 1 and _is_run_of(part := _fold(s.plate), folded):
+                # Look-alikes are the vote's to settle, as in `agreeing`: SG817E is a
+                # read of SG8L7E, not a misread of it.
+                part = _fold(s.plate)
+                d = min(edit_distance(folded, part, 3), 3)
+                if d >= 1 and _is_run_of(part, folded):
                     # A read that lost characters at an end to glare or a merged glyph
                     # (4KBZ2 of 4KBZ265) is one loss, not one misread per character;
                     # and less than one where the reads that have those characters agree

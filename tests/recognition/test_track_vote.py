@@ -91,6 +91,14 @@ def test_reads_that_lost_an_end_vote_on_the_characters_they_kept():
     assert _track(texts).vote()[0] == "PK2V6M"
 
 
+def test_a_read_differing_only_in_look_alikes_counts_for_the_plate():
+    # Clip 121: SG8L7E's L, after the emblem's gap, is lost in half the frames (SG87E)
+    # and read as 1 in some (SG817E). Those are reads of the plate with its L, settled
+    # by the vote, not misreads of it: six reads of the L outvote five without it.
+    texts = ["SG87E"] * 5 + ["SG8L7E"] * 4 + ["SG817E"] * 2
+    assert _track(texts).vote()[0] == "SG8L7E"
+
+
 def test_a_number_without_a_plate_around_it_is_not_a_pass():
     # A fleet number on a truck's door: read the same in every frame, as surely as a
     # plate, but its surroundings are a door's (median plate probability ~0.5).
