@@ -38,10 +38,46 @@ class TextLine:
 
 
 def _glyphs(binary: np.ndarray, max_h: int) -> np.ndarray:
-    """Connected components that could be characters: rows of x, y, w, h."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    """Connected components that could be characters: rows of x, y, w, h.
+
+    Neighbours that touch by a pixel or two in the blur (M33 of 6PGM335, close-set on a
+    plate in a compressed frame) are one component too wide for a glyph; such a
+    component is cut at the columns where only that bridge stands, and its pieces count.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     s = stats[1:]
-    return s[_glyph_shaped(s, max_h), :4].astype(np.float32)
+    shaped = _glyph_shaped(s, max_h)
+    out = s[shaped, :4]
+    # In a scene or a frame only: in a plate crop the glyphs are big, and what touches
+    # them is the plate's art or frame, not a neighbour merged by the blur.
+    pieces = _touching_glyphs(labels, s, ~shaped, binary.shape[0] // 6)
+    if len(pieces):
+        out = np.concatenate([out, pieces[:, :4]])
+    return out.astype(np.float32)
+
+
+def _touching_glyphs(labels: np.ndarray, s: np.ndarray, candidates: np.ndarray, max_h: int) -> np.ndarray:
+    """Stats rows (x, y, w, h, area) of the pieces of wide components cut at thin bridges."""
+    x, y, w, h, area = s.T
+    wide = candidates & (h >= _MIN_GLYPH_H) & (h <= max_h) & (w > 1.15 * h) & (w <= 6 * h) & (area >= 0.15 * w * h)
+    pieces = []
+    for i in np.flatnonzero(wide):
+        bx, by, bw, bh = (int(v) for v in s[i, :4])
+        mask = labels[by:by + bh, bx:bx + bw] == i + 1
+        solid = mask.sum(axis=0) > max(1, int(0.08 * bh))
+        edges = np.flatnonzero(np.diff(np.r_[0, solid.astype(np.int8), 0]))
+        if len(edges) <= 2:
+            continue  # no bridge to cut
+        cut = []
+        for a, b in zip(edges[::2], edges[1::2]):
+            rows = np.flatnonzero(mask[:, a:b].any(axis=1))
+            cut.append((bx + a, by + rows[0], b - a, rows[-1] + 1 - rows[0], int(mask[:, a:b].sum())))
+        cut = np.array(cut, np.int64)
+        # Glyphs side by side: every piece as tall as the whole and shaped like a glyph.
+        # Gravel, grass or a grille cut the same way gives pieces of any height and shape.
+        if (cut[:, 3] >= 0.8 * bh).all() and _glyph_shaped(cut, max_h).all():
+            pieces.append(cut)
+    return np.concatenate(pieces) if pieces else np.zeros((0, 5), np.int64)
 
 
 def _glyph_shaped(s: np.ndarray, max_h: int) -> np.ndarray:

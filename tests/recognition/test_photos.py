@@ -192,3 +192,13 @@ def test_dark_car_past_the_plate_end_is_not_taken_for_a_glyph(engine, scenes_dir
     # the number and the recogniser read the Y as a V.
     reads = read_image(cv2.imread(str(scenes_dir / "wts-lg-000181.jpg")), engine)
     assert reads and reads[0].plate == "PH5M9Y"
+
+
+def test_glyphs_touching_in_compression_are_cut_apart(engine, scenes_dir):
+    # California's 6PGM335, its characters set close, saved as a video encoder leaves a
+    # frame: blocks of the compression bridge neighbouring glyphs by a pixel or two, so
+    # the chain held five glyphs and read PGM335. Cut at those bridges, all seven stand.
+    image = cv2.imread(str(scenes_dir / "wts-lg-000130.jpg"))
+    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 40])
+    reads = read_image(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), engine)
+    assert reads and reads[0].plate == "6PGM335"
