@@ -139,6 +139,7 @@ class PlateTrack:
             misses = [sum(a != b for a, b in zip(part, folded[k:k + n])) for k in range(length - n + 1)]
             if min(misses) <= 1:
                 _add_read(total, s, int(np.argmin(misses)))
+        total[:, _I] *= I_PRIOR
         text = "".join(PLATE_ALPHABET[k] for k in total.argmax(axis=1))
         dist = total / np.maximum(total.sum(axis=1, keepdims=True), 1e-9)
         text = apply_formats(text, dist.astype(np.float32)).plate
@@ -169,6 +170,14 @@ class PlateTrack:
 LOST_END_COST = 0.7
 _SURE_END = 0.8
 _SAME_PLACE_S = 0.6  # three analysed frames at 5 a second
+
+# The letter I is rare on US plates (25 of the 2,835 characters of the photos' ground
+# truth, against 165 ones), and the recogniser, trained on serials drawn evenly from
+# the alphabet, reads a soft 1 as I about as readily as a 1. Over a pass's summed
+# evidence an I must outweigh the 1 by this much more (91A4ZA read 9IA4ZA frame after
+# frame, the I at 0.6 against 0.3); an I read clearly in most frames stays an I.
+I_PRIOR = 0.3
+_I = PLATE_ALPHABET.index("I")
 
 
 def _add_read(total: np.ndarray, s: Sighting, at: int) -> None:

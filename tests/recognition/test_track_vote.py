@@ -99,6 +99,29 @@ def test_a_read_differing_only_in_look_alikes_counts_for_the_plate():
     assert _track(texts).vote()[0] == "SG8L7E"
 
 
+def _soft_track(text: str, at: int, rows: list[dict[str, float]]) -> PlateTrack:
+    """Reads of `text` whose character at `at` is split between look-alikes as `rows` say."""
+    track = PlateTrack()
+    for i, row in enumerate(rows):
+        probs = _one_hot(text)
+        probs[at] = 0.0
+        for c, p in row.items():
+            probs[at, PLATE_ALPHABET.index(c)] = p
+        read_text = text[:at] + max(row, key=row.get) + text[at + 1:]
+        reading = PlateReading(read_text, read_text, 0.9, (100 + 5 * i, 200, 120, 50))
+        track.add(Sighting(6 * i, i / 5, LineRead(reading, probs, 30.0, 0.9), np.zeros((4, 4, 3), np.uint8)))
+    return track
+
+
+def test_a_soft_one_is_not_voted_an_i():
+    # Clip 172: 91A4ZA's 1 read as I in most frames, at 0.6 against 0.35. I is rare on
+    # US plates; evidence that split is a 1.
+    rows = [{"I": 0.6, "1": 0.35}] * 6 + [{"1": 0.7, "I": 0.25}] * 2
+    assert _soft_track("91A4ZA", 1, rows).vote()[0] == "91A4ZA"
+    # An I read clearly stays an I.
+    assert _soft_track("9IA4ZA", 1, [{"I": 0.95, "1": 0.03}] * 8).vote()[0] == "9IA4ZA"
+
+
 def test_a_number_without_a_plate_around_it_is_not_a_pass():
     # A fleet number on a truck's door: read the same in every frame, as surely as a
     # plate, but its surroundings are a door's (median plate probability ~0.5).
