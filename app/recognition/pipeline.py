@@ -22,7 +22,7 @@ from .reads import ExtractedRead
 from .detect import cut_by_frame, find_text_lines, in_text_block
 from .overlay import OverlayMap
 from .still import MAX_LINES, read_frame, read_lines, to_gray, unmarked
-from .track import FrameRead, PlateTrack, Tracker, accept_track
+from .track import FrameRead, PlateTrack, Tracker, accept_track, lettering_beside_plate
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -146,11 +146,13 @@ def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Re
     start = recording_start(path)
     tracker = Tracker()
     overlay = OverlayMap()
+    passes = _PassesBeside(tracker)
 
-    def finish(closed: list[PlateTrack]) -> Iterator[ExtractedRead]:
+    def finish(closed: list[PlateTrack], t_s: float) -> Iterator[ExtractedRead]:
         for track in closed:
             if (read := _track_read(track, engine, path, sha, start)) is not None:
-                yield read
+                passes.add(track, read)
+        yield from passes.ready(t_s)
 
     with VideoFrames(path, sample_fps) as video:
         for sampled in video:
@@ -160,8 +162,45 @@ def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Re
                 tracker.keep_alive(sampled.t_s)
                 continue
             reads = read_video_frame(to_gray(sampled.image), engine, overlay, cancel.raise_if_cancelled)
-            yield from finish(tracker.update(sampled.index, sampled.t_s, reads, sampled.image))
-        yield from finish(tracker.close_all())
+            yield from finish(tracker.update(sampled.index, sampled.t_s, reads, sampled.image), sampled.t_s)
+        yield from finish(tracker.close_all(), float("inf"))
+
+
+class _PassesBeside:
+    """Accepted passes held back until every pass that ran beside them has ended.
+
+    Whether a pass is lettering beside a plate (track.lettering_beside_plate) can only be
+    told once the passes at the same time are known: a pass is reported when no track
+    still open or held began before it ended (or a few seconds after it ended), and
+    checked against the passes reported in the last seconds and those still held here.
+    """
+
+    _MEMORY_S = 10.0
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.waiting: list[tuple[PlateTrack, ExtractedRead]] = []
+        self.reported: list[PlateTrack] = []
+
+    def add(self, track: PlateTrack, read: ExtractedRead) -> None:
+        self.waiting.append((track, read))
+
+    def ready(self, t_s: float) -> Iterator[ExtractedRead]:
+        unfinished = self.tracker.open + [tr for tr, _ in self.tracker.held]
+        # Not longer than a few seconds: a plate parked in view for an hour must not hold
+        # back every pass that drives by.
+        done = [(tr, r) for tr, r in self.waiting
+                if t_s - tr.last_seen > self._MEMORY_S
+                or not any(u.sightings[0].t_s <= tr.last_seen for u in unfinished)]
+        if not done:
+            return
+        known = self.reported + [tr for tr, _ in self.waiting]
+        kept = [(tr, r) for tr, r in done if not lettering_beside_plate(tr, known)]
+        self.waiting = [(tr, r) for tr, r in self.waiting if all(tr is not d for d, _ in done)]
+        self.reported = [tr for tr in self.reported + [tr for tr, _ in kept]
+                         if t_s - tr.last_seen <= self._MEMORY_S]
+        for _, read in kept:
+            yield read
 
 
 def read_video_frame(gray: np.ndarray, engine: OcrEngine, overlay: OverlayMap,

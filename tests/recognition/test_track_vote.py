@@ -6,7 +6,8 @@ import numpy as np
 from app.recognition.ocr import PLATE_ALPHABET
 from app.recognition.reads import PlateReading
 from app.recognition.still import LineRead
-from app.recognition.track import FrameRead, PlateTrack, Sighting, Tracker, accept_track
+from app.recognition.track import (FrameRead, PlateTrack, Sighting, Tracker, accept_track,
+                                   lettering_beside_plate)
 
 
 def _one_hot(text: str) -> np.ndarray:
@@ -169,3 +170,34 @@ def test_the_next_vehicle_where_the_last_one_was_is_a_new_pass():
         passes += tracker.update(140 + 6 * i, 4.6 + i / 5, [_frame_read("SG8L7E", (405, 300, 120, 50))], frame)
     passes += tracker.close_all()
     assert [p.vote()[0] for p in passes if accept_track(p)] == ["10DTM", "SG8L7E"]
+
+
+def _placed_track(text: str, x: int, y: int, plateness: float) -> PlateTrack:
+    """Eight sightings of `text` at (x, y), in the same frames as any other such track."""
+    track = PlateTrack()
+    for i in range(8):
+        reading = PlateReading(text, text, 0.95, (x + 5 * i, y, 120, 50))
+        read = LineRead(reading, _one_hot(text), 30.0, 0.95, plateness=plateness)
+        track.add(Sighting(6 * i, i / 5, read, np.zeros((4, 4, 3), np.uint8)))
+    return track
+
+
+def test_a_fleet_number_beside_a_clear_plate_is_the_vehicles_lettering():
+    # Clips 168 and 172: FedEx's 205014 on the hood, ten glyph heights above and beside
+    # the truck's plate 91A4ZA, as surely read and looking about as much like a plate as
+    # a plate in a dealer frame does.
+    plate = _placed_track("91A4ZA", 600, 500, plateness=0.99)
+    fleet = _placed_track("205014", 300, 300, plateness=0.8)
+    assert accept_track(fleet)
+    assert lettering_beside_plate(fleet, [plate, fleet])
+    assert not lettering_beside_plate(plate, [plate, fleet])
+
+
+def test_plates_of_two_vehicles_side_by_side_are_both_passes():
+    # A plate in a dealer frame (0.83) in the next lane: farther than a vehicle's width.
+    plate = _placed_track("91A4ZA", 100, 500, plateness=0.99)
+    framed = _placed_track("5FLR236", 1150, 480, plateness=0.83)
+    assert not lettering_beside_plate(framed, [plate, framed])
+    # Nor is a number beside text that is not clearly a plate itself.
+    unclear = _placed_track("91A4ZA", 600, 500, plateness=0.92)
+    assert not lettering_beside_plate(_placed_track("205014", 300, 300, 0.8), [unclear])
