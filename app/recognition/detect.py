@@ -48,8 +48,10 @@ def _glyphs(binary: np.ndarray, max_h: int) -> np.ndarray:
     s = stats[1:]
     shaped = _glyph_shaped(s, max_h)
     out = s[shaped, :4]
-    # In a scene or a frame only: in a plate crop the glyphs are big, and what touches
-    # them is the plate's art or frame, not a neighbour merged by the blur.
+    # Only glyphs under a sixth of the binary's height: a plate in a scene or a frame. In
+    # a plate crop what touches the big glyphs is the plate's art or frame, not a
+    # neighbour merged by the blur. (The strips `_completions` searches, three glyph
+    # heights tall, are never cut either: their bars are removed instead.)
     pieces = _touching_glyphs(labels, s, ~shaped, binary.shape[0] // 6)
     if len(pieces):
         out = np.concatenate([out, pieces[:, :4]])

@@ -186,7 +186,7 @@ class _PassesBeside:
         self.waiting.append((track, read))
 
     def ready(self, t_s: float) -> Iterator[ExtractedRead]:
-        unfinished = self.tracker.open + [tr for tr, _ in self.tracker.held]
+        unfinished = self.tracker.unfinished()
         # Not longer than a few seconds: a plate parked in view for an hour must not hold
         # back every pass that drives by.
         done = [(tr, r) for tr, r in self.waiting

@@ -270,6 +270,10 @@ class Tracker:
         for tr in self.open:
             tr.last_seen = max(tr.last_seen, t_s)
 
+    def unfinished(self) -> list[PlateTrack]:
+        """Tracks still open, or closed but held for a merge: passes not yet released."""
+        return self.open + [tr for tr, _ in self.held]
+
     def close_all(self) -> list[PlateTrack]:
         """End of the video: every track, held or open, merged where they split."""
         for tr in self.open:
