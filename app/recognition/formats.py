@@ -74,11 +74,13 @@ _CLOCK = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d\s*\.\s*\d{2}|\d{1,4}\s*[./\-]\s*\d{
 # For a general reader's text (OcrEngine.read_marks): a clock with its colon, a date with
 # both separators, a US phone number (376-8750, (208) 376-8750), a + or * between digits.
 # Not a lone comma, dot or dash between digit groups: that reader takes a plate's emblem
-# for a comma or a dot, and Rhode Island prints 723-579.
+# for a comma or a dot, and Rhode Island prints 723-579. Two dots between pairs of digits
+# (06.36.41) are a clock's colons or a date's dots, not an emblem: plates carry one at most.
 _MARKS = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\s*\d{1,4}"
                     r"|\d{2,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\W*$"  # a date the line's end cut: 14-06-
                     r"|^\W*(\(?\d{3}\)?\W{0,2})?\d{3}\s*-\s*\d{4}\W*$"
-                    r"|\d\s*[+*]\s*\d")  # a small dash (a phone number's) read as + or *
+                    r"|\d\s*[+*]\s*\d"  # a small dash (a phone number's) read as + or *
+                    r"|\d{1,2}\s*\.\s*\d{2}\s*\.\s*\d{2}")  # a clock or date dotted twice: 06.36.41
 
 
 def is_marked_text(raw_text: str) -> bool:

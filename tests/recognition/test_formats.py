@@ -66,6 +66,8 @@ def test_ctc_decoding_folds_lower_case_and_drops_punctuation():
     ("723-579", False), ("7ABC123", False), ("314+84", True), ("21q*842*2300", True),
     # A photo's burnt-in date whose line the line finder cut after the month: 2014-06-17.
     ("114-06-", True), ("14-06-", True), ("123-45", False), ("ABC-12-", False),
+    # A source photo's own clock, its colons read as dots; one dot is a plate's emblem.
+    ("01 06.36.41", True), ("06.36.41", True), ("12.345", False), ("WY 12.3456", False),
 ])
 def test_a_general_readers_punctuation_marks_clocks_dates_and_phone_numbers(raw, marked):
     # The stock reader takes an emblem between digit groups for a comma or a dot (NH,
