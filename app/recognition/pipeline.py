@@ -30,6 +30,7 @@ ProgressCallback = Callable[[Progress], None]
 _PHOTO_EXTRA_MIN_CONFIDENCE = 0.75
 _PHOTO_EXTRA_MIN_LENGTH = 4
 _PROGRESS_INTERVAL_S = 0.1  # ~10 updates a second, as the GUI wants
+_MARKS_LOOKS = 3  # sightings of a pass a general reader checks for a clock's or a date's marks
 
 
 class _Reporter:
@@ -229,8 +230,7 @@ def _track_read(track: PlateTrack, engine: OcrEngine, path: Path, sha: str, star
     plate, raw, conf = track.vote()
     best = track.best
     assert best is not None and best.frame_image is not None
-    # Once per pass, not per frame: a second reader's look at the best sighting.
-    if not unmarked([best.read], engine):
+    if shows_marks(track, engine):
         return None
     image = best.frame_image
     box = _clip(best.read.reading.box, image)
@@ -241,6 +241,17 @@ def _track_read(track: PlateTrack, engine: OcrEngine, path: Path, sha: str, star
         first_frame=track.sightings[0].frame, last_frame=track.sightings[-1].frame,
         frames_seen=len(track.sightings), recorded_start=start,
     )
+
+
+def shows_marks(track: PlateTrack, engine: OcrEngine) -> bool:
+    """Does a general reader see a clock's, a date's or a phone number's marks in the pass?
+
+    Once per pass, not per frame (it is a second network), on the pass's best sightings:
+    one look can miss the marks (a photo's own clock read 08 42.14 in one frame, 08.42.14
+    and 42:14 in the next two).
+    """
+    top = sorted(track.sightings, key=lambda s: -s.read.score)[:_MARKS_LOOKS]
+    return len(unmarked([s.read for s in top], engine)) < len(top)
 
 
 def _clip(box: tuple[int, int, int, int], image: np.ndarray) -> tuple[int, int, int, int]:
