@@ -13,6 +13,8 @@ Training data, never from the validation split (tools/plate_data.py):
     and layouts the ~250 real training plates do not show. With --confusable, that share
     of them is drawn mostly from look-alike characters (B/8/5/S, O/0/Q/D, 1/I/L, 2/Z,
     6/G), the recogniser's remaining errors.
+  * video lines (--video, --video-share): lines the pipeline cut from generated clips of
+    training scenes, as video degraded them (tools/video_lines.py); drawn as they are.
 Continue from the shipped weights with --init; --cache takes several line caches (e.g. one
 cut before and one after a line-finder change).
 The network keeps EasyOCR's architecture and alphabet, so the app loads it with
@@ -294,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--init", type=Path, default=None, help="continue from these weights instead of stock")
+    ap.add_argument("--video", type=Path, nargs="*", default=[],
+                    help="line caches cut from clips of training scenes (tools/video_lines.py)")
+    ap.add_argument("--video-share", type=float, default=0.0,
+                    help="share of each batch drawn from --video lines, used as video degraded them")
     args = ap.parse_args(argv)
 
     import torch
@@ -308,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     stock = EasyOcrEngine(weights=None, threads=args.threads)
     lines = [line for cache in args.cache for line in real_lines(stock, cache)]
     print(f"{len(lines)} real training lines", flush=True)
+    video_lines = [line for cache in args.video for line in real_lines(stock, cache)]
+    if video_lines:
+        print(f"{len(video_lines)} video lines of {len({t for _, t in video_lines})} plates", flush=True)
     glyph_pools = pools(harvest(EasyOcrEngine(threads=args.threads), args.glyphs)) if args.collage else []
 
     reader = easyocr.Reader(["en"], gpu=False, model_storage_directory=easyocr_en_models.model_dir(),
@@ -325,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
     for step in range(1, args.steps + 1):
         batch, labels = [], []
         for _ in range(args.batch):
+            if video_lines and rng.random() < args.video_share:
+                # Already degraded as video degrades a plate: not degraded again.
+                img, text = video_lines[rng.randrange(len(video_lines))]
+                batch.append(to_tensor_row(img))
+                labels.append(text)
+                continue
             draw = rng.random()
             if draw < args.synthetic or not lines:
                 img, text = synthetic_line(rng, rng.random() < args.confusable,
