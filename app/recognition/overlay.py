@@ -24,12 +24,18 @@ _DECAY = 0.7  # per analysed frame (~5 a second): edges must hold for ~1 s to co
 _STABLE = 0.8  # an edge pixel present in (nearly) every recent frame
 _EDGE = 50.0  # Canny's lower threshold (the upper one is twice that)
 _FRACTION = 0.6  # share of a line's edge pixels that must be stable
+# Text found burnt in stays so at its place for ~5 s (analysed frames) after it was last
+# seen still: white text over a white vehicle has no edges, and when the vehicle has
+# gone the text is back at the same pixels, to be told still only a second later.
+_REMEMBER_FRAMES = 25
 
 
 class OverlayMap:
     def __init__(self) -> None:
         self.stable: np.ndarray | None = None
         self.edges: np.ndarray | None = None
+        self.frames = 0
+        self.burnt: list[tuple[Box, int]] = []  # lines found burnt in, and when last
 
     def update(self, gray: np.ndarray) -> None:
         small = cv2.resize(gray, (gray.shape[1] // _SCALE, gray.shape[0] // _SCALE),
@@ -44,6 +50,8 @@ class OverlayMap:
             self.stable *= _DECAY
             self.stable += (1 - _DECAY) * edges
         self.edges = edges
+        self.frames += 1
+        self.burnt = [(b, n) for b, n in self.burnt if self.frames - n <= _REMEMBER_FRAMES]
 
     def still_fraction(self, box: Box) -> float:
         """Share of the box's current edge pixels that have held still for ~1 s."""
@@ -56,4 +64,22 @@ class OverlayMap:
         return float((self.stable[y: y + h, x: x + w][edges] >= _STABLE).mean())
 
     def burnt_in(self, box: Box) -> bool:
-        return self.still_fraction(box) >= _FRACTION
+        """Is the text line in `box` burnt in: still now, or inside text lately found so?
+
+        Only whole lines are remembered, not every still edge: a fixed camera's textured
+        background (a wall, a hedge) holds still too, and a plate passing in front of it
+        must not inherit its stillness.
+        """
+        if self.still_fraction(box) >= _FRACTION:
+            self.burnt = [(b, n) for b, n in self.burnt if b != box] + [(box, self.frames)]
+            return True
+        return any(_inside(box, b) for b, _ in self.burnt)
+
+
+def _inside(a: Box, b: Box, fraction: float = 0.6) -> bool:
+    """Does box `a` lie mostly (`fraction` of its area) inside box `b`?"""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    w = min(ax + aw, bx + bw) - max(ax, bx)
+    h = min(ay + ah, by + bh) - max(ay, by)
+    return w > 0 and h > 0 and w * h > fraction * aw * ah

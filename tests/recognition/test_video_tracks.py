@@ -110,3 +110,24 @@ def test_text_cut_by_the_frame_border_is_not_read(engine, tmp_path):
     frames = _moving_panel(panel, 90, lambda i: (-120, 150 + 3 * i))
     reads = extract_files([_write(tmp_path / "edge.mp4", frames)], engine)
     assert reads == []
+
+
+def test_a_camera_label_hidden_by_a_white_vehicle_is_still_burnt_in(engine, tmp_path):
+    # White burnt-in text has no edges while a white vehicle passes behind it; when the
+    # vehicle has gone the label is back at the same pixels, and for a second its edges
+    # had not held still: it was read as plate CAM6NB (blind clip 183).
+    rng = np.random.default_rng(0)
+    road = cv2.GaussianBlur(rng.normal(60, 25, (H, 2 * W)).clip(0, 255).astype(np.uint8), (0, 0), 4)
+    van = cv2.GaussianBlur(rng.normal(0, 1, (H, 2 * W)), (0, 0), 30)
+    van = (236 + van * 18 / van.std()).clip(0, 255).astype(np.uint8)  # white, with shading
+
+    def frames() -> Iterator[np.ndarray]:
+        for i in range(165):  # 2 s of road, 1.5 s of the van, 2 s of road, all moving
+            background = van if 60 <= i < 105 else road
+            x = 15 * i % W
+            frame = cv2.cvtColor(background[:, x: x + W], cv2.COLOR_GRAY2BGR)
+            cv2.putText(frame, "CAM 6 NB", (W - 330, H - 40), cv2.FONT_HERSHEY_SIMPLEX, 1.2,
+                        (255, 255, 255), 2, cv2.LINE_AA)
+            yield frame
+
+    assert extract_files([_write(tmp_path / "label.mp4", frames())], engine) == []
