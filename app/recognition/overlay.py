@@ -4,9 +4,10 @@ Text drawn on the picture keeps its edges at exactly the same pixels from frame 
 frame, whatever happens behind it; a plate on a passing car moves its edges every
 frame. We keep, at half resolution, a decaying average of where edges are, started from
 the first analysed frame; a text line whose edges have all been in place for the last
-second or so is burnt in, and is not read. A clock's seconds change, so only part of
-its edges hold still: a pass whose reads were mostly on half-still text is not reported
-either (see `accept_track`).
+second or so is burnt in, and is not read; so is text found for a few seconds
+afterwards where such a line was (its edges can vanish against a white vehicle). A
+clock's seconds change, so only part of its edges hold still: a pass whose reads were
+mostly on half-still text is not reported either (see `accept_track`).
 
 Known limit: a plate standing still in front of a fixed camera looks the same. If it
 was already still when the video starts it is not read; if it drives up and stops, the
@@ -71,9 +72,22 @@ class OverlayMap:
         must not inherit its stillness.
         """
         if self.still_fraction(box) >= _FRACTION:
-            self.burnt = [(b, n) for b, n in self.burnt if b != box] + [(box, self.frames)]
+            # One entry per place: the text found again (a pixel off, or in part) widens it.
+            keep, place = [], box
+            for b, n in self.burnt:
+                if _inside(b, place) or _inside(place, b):
+                    place = _union(place, b)
+                else:
+                    keep.append((b, n))
+            self.burnt = keep + [(place, self.frames)]
             return True
         return any(_inside(box, b) for b, _ in self.burnt)
+
+
+def _union(a: Box, b: Box) -> Box:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0)
 
 
 def _inside(a: Box, b: Box, fraction: float = 0.6) -> bool:
