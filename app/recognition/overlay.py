@@ -67,9 +67,9 @@ class OverlayMap:
     def burnt_in(self, box: Box) -> bool:
         """Is the text line in `box` burnt in: still now, or inside text lately found so?
 
-        Only whole lines are remembered, not every still edge: a fixed camera's textured
-        background (a wall, a hedge) holds still too, and a plate passing in front of it
-        must not inherit its stillness.
+        A line found still is remembered at its place. Only whole lines are remembered,
+        not every still edge: a fixed camera's textured background (a wall, a hedge)
+        holds still too, and a plate passing in front of it must not inherit that.
         """
         if self.still_fraction(box) >= _FRACTION:
             # One entry per place: the text found again (a pixel off, or in part) widens it.

@@ -247,7 +247,7 @@ def shows_marks(track: PlateTrack, engine: OcrEngine) -> bool:
     """Does a general reader see a clock's, a date's or a phone number's marks in the pass?
 
     Once per pass, not per frame (it is a second network), on the pass's best sightings:
-    one look can miss the marks (a photo's own clock read 08 42.14 in one frame, 08.42.14
+    one look can miss the marks (a photo's own clock read 0842.14 in one frame, 08.42.14
     and 42:14 in the next two).
     """
     top = sorted(track.sightings, key=lambda s: -s.read.score)[:_MARKS_LOOKS]

@@ -36,10 +36,10 @@ def _pass(reads: list[tuple[str, float]]) -> PlateTrack:
 
 
 def test_a_clock_seen_in_one_of_the_best_sightings_is_not_a_plate():
-    # A source photo's own clock: its colons were lost in the best frame (0842 14) and
+    # A source photo's own clock: a colon was lost in the best frame (0842.14) and
     # seen in the next ones, as dots (08.42.14) and as a colon (42:14).
     track = _pass([("0842", 0.7), ("084214", 0.9), ("084214", 0.8), ("4214", 0.6)])
-    engine = ScriptedMarks({1: "0842 14", 2: "08.42.14", 0: "42:14", 3: "4214"})
+    engine = ScriptedMarks({1: "0842.14", 2: "08.42.14", 0: "42:14", 3: "4214"})
     assert shows_marks(track, engine)
 
 
