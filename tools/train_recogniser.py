@@ -69,8 +69,7 @@ def _distance(a: str, b: str) -> int:
 def real_lines(engine: EasyOcrEngine, cache: Path) -> list[tuple[np.ndarray, str]]:
     """(grey line, label) for training photos, cut as the pipeline cuts them."""
     if cache.is_file():
-        data = np.load(cache, allow_pickle=True)
-        return list(zip(data["images"], data["labels"]))
+        return load_lines(cache)
     out = []
     photos = [p for p in scenes() + crops() if p.split == "train" and len(p.plate) >= 4]
     for k, p in enumerate(photos):
@@ -95,6 +94,12 @@ def real_lines(engine: EasyOcrEngine, cache: Path) -> list[tuple[np.ndarray, str
     np.savez_compressed(cache, images=np.array([o[0] for o in out], dtype=object),
                         labels=np.array([o[1] for o in out]))
     return out
+
+
+def load_lines(cache: Path) -> list[tuple[np.ndarray, str]]:
+    """(grey line, label) pairs of a line cache (this tool's or tools/video_lines.py's)."""
+    data = np.load(cache, allow_pickle=True)
+    return list(zip(data["images"], data["labels"]))
 
 
 def _serial(layout: str, rng: random.Random, confusable: bool) -> str:
@@ -314,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     stock = EasyOcrEngine(weights=None, threads=args.threads)
     lines = [line for cache in args.cache for line in real_lines(stock, cache)]
     print(f"{len(lines)} real training lines", flush=True)
-    video_lines = [line for cache in args.video for line in real_lines(stock, cache)]
+    video_lines = [line for cache in args.video for line in load_lines(cache)]
     if video_lines:
         print(f"{len(video_lines)} video lines of {len({t for _, t in video_lines})} plates", flush=True)
     glyph_pools = pools(harvest(EasyOcrEngine(threads=args.threads), args.glyphs)) if args.collage else []

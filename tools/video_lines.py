@@ -11,7 +11,7 @@ analysed frame's line in a pass of a known plate whose read has the plate's leng
 at most two characters wrong is kept, cut exactly as the reader was given it, labelled
 with the plate. So the lines are the ones the pipeline reads, with the degradations
 video gives them, and the look-alike mistakes it makes on them (up to two a line).
-The output is a line cache for tools/train_recogniser.py --cache.
+The output is a line cache for tools/train_recogniser.py --video.
 """
 from __future__ import annotations
 
@@ -29,9 +29,7 @@ import make_bench_video  # noqa: E402
 
 from app.recognition.frames import VideoFrames  # noqa: E402
 from app.recognition.ocr import EasyOcrEngine  # noqa: E402
-from app.recognition.overlay import OverlayMap  # noqa: E402
-from app.recognition.pipeline import read_video_frame  # noqa: E402
-from app.recognition.still import to_gray  # noqa: E402
+from app.recognition.pipeline import ended_tracks  # noqa: E402
 from app.recognition.track import PlateTrack, Tracker  # noqa: E402
 from tools.plate_data import split_of  # noqa: E402
 
@@ -39,15 +37,8 @@ MAX_WRONG = 2
 
 
 def _tracks(clip: Path, engine: EasyOcrEngine) -> list[PlateTrack]:
-    tracker, overlay, out = Tracker(), OverlayMap(), []
     with VideoFrames(clip) as video:
-        for sampled in video:
-            if not sampled.changed:
-                tracker.keep_alive(sampled.t_s)
-                continue
-            reads = read_video_frame(to_gray(sampled.image), engine, overlay)
-            out += tracker.update(sampled.index, sampled.t_s, reads, sampled.image)
-    return out + tracker.close_all()
+        return [track for ended, _ in ended_tracks(video, Tracker(), engine) for track in ended]
 
 
 def clip_lines(clip: Path, truth: dict, engine: EasyOcrEngine) -> list[tuple[np.ndarray, str]]:

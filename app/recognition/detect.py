@@ -522,6 +522,11 @@ def shares_area(a: tuple[int, int, int, int], b: tuple[int, int, int, int], frac
     return _intersection(a, b) > fraction * min(a[2] * a[3], b[2] * b[3])
 
 
+def lies_within(a: tuple[int, int, int, int], b: tuple[int, int, int, int], fraction: float) -> bool:
+    """Does box `a` lie mostly (more than `fraction` of its area) inside box `b`?"""
+    return _intersection(a, b) > fraction * a[2] * a[3]
+
+
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     inter = _intersection(a, b)
     union = a[2] * a[3] + b[2] * b[3] - inter

@@ -18,6 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .detect import lies_within
 from .reads import Box
 
 _SCALE = 2  # half resolution is plenty for text at least 9 px high
@@ -25,6 +26,7 @@ _DECAY = 0.7  # per analysed frame (~5 a second): edges must hold for ~1 s to co
 _STABLE = 0.8  # an edge pixel present in (nearly) every recent frame
 _EDGE = 50.0  # Canny's lower threshold (the upper one is twice that)
 _FRACTION = 0.6  # share of a line's edge pixels that must be stable
+_WITHIN = 0.6  # share of a line's box inside a remembered place that makes it that text
 # Text found burnt in stays so at its place for ~5 s (analysed frames) after it was last
 # seen still: white text over a white vehicle has no edges, and when the vehicle has
 # gone the text is back at the same pixels, to be told still only a second later.
@@ -75,25 +77,16 @@ class OverlayMap:
             # One entry per place: the text found again (a pixel off, or in part) widens it.
             keep, place = [], box
             for b, n in self.burnt:
-                if _inside(b, place) or _inside(place, b):
+                if lies_within(b, place, _WITHIN) or lies_within(place, b, _WITHIN):
                     place = _union(place, b)
                 else:
                     keep.append((b, n))
             self.burnt = keep + [(place, self.frames)]
             return True
-        return any(_inside(box, b) for b, _ in self.burnt)
+        return any(lies_within(box, b, _WITHIN) for b, _ in self.burnt)
 
 
 def _union(a: Box, b: Box) -> Box:
     x0, y0 = min(a[0], b[0]), min(a[1], b[1])
     x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
     return (x0, y0, x1 - x0, y1 - y0)
-
-
-def _inside(a: Box, b: Box, fraction: float = 0.6) -> bool:
-    """Does box `a` lie mostly (`fraction` of its area) inside box `b`?"""
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    w = min(ax + aw, bx + bw) - max(ax, bx)
-    h = min(ay + ah, by + bh) - max(ay, by)
-    return w > 0 and h > 0 and w * h > fraction * aw * ah

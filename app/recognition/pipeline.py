@@ -146,25 +146,37 @@ def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Re
     sha = sha256_file(path, cancel.raise_if_cancelled)
     start = recording_start(path)
     tracker = Tracker()
-    overlay = OverlayMap()
     passes = _PassesBeside(tracker)
-
-    def finish(closed: list[PlateTrack], t_s: float) -> Iterator[ExtractedRead]:
-        for track in closed:
-            if (read := _track_read(track, engine, path, sha, start)) is not None:
-                passes.add(track, read)
-        yield from passes.ready(t_s)
-
     with VideoFrames(path, sample_fps) as video:
-        for sampled in video:
+
+        def each_frame() -> None:
             cancel.raise_if_cancelled()
             report(video.position, path.name)
-            if not sampled.changed:
-                tracker.keep_alive(sampled.t_s)
-                continue
-            reads = read_video_frame(to_gray(sampled.image), engine, overlay, cancel.raise_if_cancelled)
-            yield from finish(tracker.update(sampled.index, sampled.t_s, reads, sampled.image), sampled.t_s)
-        yield from finish(tracker.close_all(), float("inf"))
+
+        for closed, t_s in ended_tracks(video, tracker, engine, each_frame, cancel.raise_if_cancelled):
+            for track in closed:
+                if (read := _track_read(track, engine, path, sha, start)) is not None:
+                    passes.add(track, read)
+            yield from passes.ready(t_s)
+
+
+def ended_tracks(video: VideoFrames, tracker: Tracker, engine: OcrEngine,
+                 each_frame: Callable[[], None] = lambda: None,
+                 check: Callable[[], None] | None = None) -> Iterator[tuple[list[PlateTrack], float]]:
+    """The tracks that ended at each analysed frame, with its video time; last, all the rest.
+
+    `each_frame` runs before every sampled frame (cancel, progress); `check` (a cancel
+    check) also between groups of one frame's lines.
+    """
+    overlay = OverlayMap()
+    for sampled in video:
+        each_frame()
+        if not sampled.changed:
+            tracker.keep_alive(sampled.t_s)
+            continue
+        reads = read_video_frame(to_gray(sampled.image), engine, overlay, check)
+        yield tracker.update(sampled.index, sampled.t_s, reads, sampled.image), sampled.t_s
+    yield tracker.close_all(), float("inf")
 
 
 class _PassesBeside:
