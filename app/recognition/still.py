@@ -60,7 +60,7 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
         edges = plate_edges(gray, line)
         plateness = plate_probability(gray, line)
         # Where the reads differ by one character, these say which one is the plate.
-        if (_adds_end_glyph(masked, plain) or _adds_end_symbol(masked, plain)
+        if (_adds_end_glyph(masked, plain) or _adds_end_symbol(masked, plain, line.glyphs)
                 or _fits_glyph_count(masked, plain, line.glyphs)
                 or _adds_inner_glyph(masked, plain)):
             masked = plain
@@ -95,21 +95,23 @@ def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
     return not (layout_of(m) in SERIAL_FORMATS and layout_of(p) not in SERIAL_FORMATS)
 
 
-def _adds_end_symbol(masked: LineReading, plain: LineReading) -> bool:
+def _adds_end_symbol(masked: LineReading, plain: LineReading, glyphs: int) -> bool:
     """Does the masked read hold one more end character than a plain read at least as sure?
 
     A symbol at the end of a number (a wheelchair, a county number behind a bison) is
     kept as a glyph by the line finder; masked, cut from its surroundings, it reads as a
     character (E7364), where the plain read, seeing it whole, leaves it out. A doubled
-    letter is the exception: a plain read can merge LL into one L, the masked one not.
+    letter is the exception: a plain read can merge LL into one L, the masked one not;
+    unless the plain read already holds one character for each glyph the line finder
+    counted (Wyoming's county 1 before the bronco, masked, read 11321 for 1 321).
     """
     m, p = masked.text, plain.text
     if len(p) < 4 or plain.confidence < masked.confidence - 0.01:
         return False
     extra = _extra_at(m, p)
     if 0 in extra:
-        return m[0] != m[1]
-    return len(m) - 1 in extra and m[-1] != m[-2]
+        return m[0] != m[1] or len(p) == glyphs
+    return len(m) - 1 in extra and (m[-1] != m[-2] or len(p) == glyphs)
 
 
 def _fits_glyph_count(masked: LineReading, plain: LineReading, glyphs: int) -> bool:
