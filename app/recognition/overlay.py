@@ -31,6 +31,9 @@ _WITHIN = 0.6  # share of a line's box inside a remembered place that makes it t
 # seen still: white text over a white vehicle has no edges, and when the vehicle has
 # gone the text is back at the same pixels, to be told still only a second later.
 _REMEMBER_FRAMES = 25
+# Lines are remembered only once edges have a second of history: until then everything
+# in the picture counts as still, a plate already in view when the video starts too.
+_KNOWN_AFTER = 5
 
 
 class OverlayMap:
@@ -74,19 +77,14 @@ class OverlayMap:
         holds still too, and a plate passing in front of it must not inherit that.
         """
         if self.still_fraction(box) >= _FRACTION:
-            # One entry per place: the text found again (a pixel off, or in part) widens it.
-            keep, place = [], box
-            for b, n in self.burnt:
-                if lies_within(b, place, _WITHIN) or lies_within(place, b, _WITHIN):
-                    place = _union(place, b)
-                else:
-                    keep.append((b, n))
-            self.burnt = keep + [(place, self.frames)]
+            if self.frames > _KNOWN_AFTER:
+                # The same text found again (a pixel off) replaces its old place; other
+                # places, bigger or smaller, keep their own time and lapse on their own:
+                # merged, a line found once across the top of the first frame (a whole
+                # scene is still before anything moves) was kept alive by the clock
+                # inside it, and no plate was read under it for the whole video.
+                self.burnt = [(b, n) for b, n in self.burnt
+                              if not (lies_within(b, box, _WITHIN) and lies_within(box, b, _WITHIN))]
+                self.burnt.append((box, self.frames))
             return True
         return any(lies_within(box, b, _WITHIN) for b, _ in self.burnt)
-
-
-def _union(a: Box, b: Box) -> Box:
-    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
-    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
-    return (x0, y0, x1 - x0, y1 - y0)
