@@ -131,3 +131,19 @@ def test_a_camera_label_hidden_by_a_white_vehicle_is_still_burnt_in(engine, tmp_
             yield frame
 
     assert extract_files([_write(tmp_path / "label.mp4", frames())], engine) == []
+
+
+def test_a_plate_in_view_when_the_video_starts_is_read_once_it_moves(engine, scene, tmp_path):
+    # Before anything moves every edge counts as still: the plate in the first frames
+    # was remembered as burnt-in text, and not read while it crept out of that place.
+    image, box = scene
+
+    def frames() -> Iterator[np.ndarray]:
+        first = next(_pan(image, box, 1))
+        for _ in range(30):
+            yield first
+        for i in range(75):
+            yield next(_pan(image, box, 1, offset=i / 3))
+
+    reads = extract_files([_write(tmp_path / "parked.mp4", frames())], engine)
+    assert [r.plate for r in reads] == [PLATE]
