@@ -21,7 +21,7 @@ from .ocr import OcrEngine
 from .reads import ExtractedRead
 from .detect import cut_by_frame, find_text_lines, in_text_block
 from .overlay import OverlayMap
-from .still import MAX_LINES, read_frame, read_lines, to_gray, unmarked
+from .still import MAX_LINES, colour_free_lines, read_frame, read_lines, to_gray, unmarked, value_of
 from .track import FrameRead, PlateTrack, Tracker, accept_track, lettering_beside_plate
 
 ProgressCallback = Callable[[Progress], None]
@@ -174,7 +174,7 @@ def ended_tracks(video: VideoFrames, tracker: Tracker, engine: OcrEngine,
         if not sampled.changed:
             tracker.keep_alive(sampled.t_s)
             continue
-        reads = read_video_frame(to_gray(sampled.image), engine, overlay, check)
+        reads = read_video_frame(sampled.image, engine, overlay, check)
         yield tracker.update(sampled.index, sampled.t_s, reads, sampled.image), sampled.t_s
     yield tracker.close_all(), float("inf")
 
@@ -216,21 +216,31 @@ class _PassesBeside:
             yield read
 
 
-def read_video_frame(gray: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
+def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
                      check: Callable[[], None] | None = None) -> list[FrameRead]:
     """Plate-like reads on one analysed video frame, with what tells a plate from other text.
 
     Burnt-in text (see overlay.py) and lines the frame's border cuts are not read: the
     first costs recogniser time on every frame, the second gives fragments. Each read
     carries how still its edges were and whether it sits in a block of same-size lines
-    (a sign, a truck's lettering); `accept_track` judges a whole pass on them.
+    (a sign, a truck's lettering); `accept_track` judges a whole pass on them. A colour
+    frame's brightest channel is searched too, quickly (still.value_of: ~13 ms a 720p
+    frame here, a tenth of the grey search), on every frame: a pass found only there
+    needs its three agreeing sightings like any other.
     """
+    gray = to_gray(image)
     overlay.update(gray)
     found = [l for l in find_text_lines(gray) if not overlay.burnt_in(l.box)]
     lines = [l for l in found if not cut_by_frame(l, gray.shape)][:MAX_LINES]
+    value = value_of(image)
+    if value is not None:
+        extra = [l for l in colour_free_lines(value, found)
+                 if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
+        lines += extra
+        found += extra
     by_box = {l.box: l for l in lines}
     out = []
-    for lr in read_lines(gray, engine, lines, check):
+    for lr in read_lines(gray, engine, lines, check, value):
         line = by_box[lr.line_box]
         out.append(FrameRead(lr, overlay.still_fraction(lr.line_box), in_text_block(line, found)))
     return out

@@ -1,7 +1,7 @@
 """Plate reads on one image: localise text lines, read them, keep what looks like a plate."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import cv2
@@ -19,6 +19,9 @@ from .reads import Box, PlateReading
 # and every extra line costs ~5 ms of recogniser time on this CPU.
 MAX_LINES = 12
 _CHUNK = 8  # crops per OCR call between cancel checks
+# Lines the brightest channel adds at most (value_of): they are where the grey search
+# found nothing, a plate among coloured art or the odd dark patch.
+_VALUE_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -36,18 +39,20 @@ class LineRead:
 
 
 def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
-               check: Callable[[], None] | None = None) -> list[LineRead]:
+               check: Callable[[], None] | None = None, value: np.ndarray | None = None) -> list[LineRead]:
     """Read each line twice (emblems masked and plain) and keep the more plate-like read.
 
     `check` (a cancel check) runs between groups of lines: on a busy CPU one frame's
-    lines can take longer than the second a cancel may wait.
+    lines can take longer than the second a cancel may wait. Lines found on the image's
+    brightest channel (colour_free_lines) are read on `value`, the others on `gray`.
     """
     if not lines:
         return []
+    sources = [value if line.on_value and value is not None else gray for line in lines]
     crops = []
-    for line in lines:
-        crops.append(crop_line(gray, line, masked=True))
-        crops.append(crop_line(gray, line, masked=False))
+    for line, image in zip(lines, sources):
+        crops.append(crop_line(image, line, masked=True))
+        crops.append(crop_line(image, line, masked=False))
     readings = []
     for i in range(0, len(crops), _CHUNK):
         if check is not None:
@@ -57,8 +62,8 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
     tallest = max(l.glyph_h for l in lines)
     for i, line in enumerate(lines):
         masked, plain = readings[2 * i: 2 * i + 2]
-        edges = plate_edges(gray, line)
-        plateness = plate_probability(gray, line)
+        edges = plate_edges(sources[i], line)
+        plateness = plate_probability(sources[i], line)
         # Where the reads differ by one character, these say which one is the plate.
         if (_adds_end_glyph(masked, plain) or _adds_end_symbol(masked, plain, line.glyphs)
                 or _fits_glyph_count(masked, plain, line.glyphs)
@@ -205,10 +210,35 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
+def value_of(image: np.ndarray) -> np.ndarray | None:
+    """Each pixel's brightest channel (HSV's value), or None for a grey image.
+
+    Dark ink is dark in every channel; a plate's coloured band or art is bright in one.
+    In grey a red banner is as dark as the number whose glyphs touch it, and glyphs
+    and banner are one blob that is no glyph (Utah's 1A MW240 under IT AIN'T EASY); in
+    the brightest channel the banner is nearly as light as the plate. Red ink is light
+    there too, so this is a second search beside the grey one, not instead of it.
+    """
+    if image.ndim == 2:
+        return None
+    return cv2.max(cv2.max(image[:, :, 0], image[:, :, 1]), image[:, :, 2])
+
+
+def colour_free_lines(value: np.ndarray, found: list[TextLine], limit: int = _VALUE_LINES) -> list[TextLine]:
+    """Dark lines on the brightest channel where the grey search found no line."""
+    return [replace(l, on_value=True) for l in find_text_lines(value, quick=True)
+            if not any(shares_area(l.box, f.box, 0.3) for f in found)][:limit]
+
+
 def read_frame(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[LineRead]:
     """All plate-like reads on one BGR (or grey) image, most plate-like first."""
     gray = to_gray(image)
-    return unmarked(read_lines(gray, engine, find_text_lines(gray)[:max_lines]), engine)
+    found = find_text_lines(gray)
+    lines = found[:max_lines]
+    value = value_of(image)
+    if value is not None:
+        lines += colour_free_lines(value, found)
+    return unmarked(read_lines(gray, engine, lines, value=value), engine)
 
 
 def unmarked(reads: list[LineRead], engine: OcrEngine) -> list[LineRead]:

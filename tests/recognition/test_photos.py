@@ -2,6 +2,7 @@
 import csv
 
 import cv2
+import numpy as np
 import pytest
 
 from app.recognition import read_image
@@ -204,3 +205,19 @@ def test_glyphs_touching_in_compression_are_cut_apart(engine, scenes_dir):
     ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 40])
     reads = read_image(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), engine)
     assert reads and reads[0].plate == "6PGM335"
+
+
+def test_number_touching_a_coloured_banner_is_found_on_the_brightest_channel(engine, scenes_dir):
+    # Utah's 1A MW240 under the red IT AIN'T EASY banner, seen closer (1.8x, as a zoomed
+    # video frame): in grey the banner is as dark as the glyphs whose tops touch it, and
+    # glyphs and banner are one blob; in each pixel's brightest channel the red is light.
+    image = cv2.imread(str(scenes_dir / "car3.jpg"))
+    x, y, w, h = 395, 535, 121, 60
+    scale, cx, cy = 1.8, x + w / 2, y + h / 2
+    m = np.float32([[scale, 0, 640 - scale * cx], [0, scale, 360 - scale * cy]])
+    frame = cv2.warpAffine(image, m, (1280, 720), borderMode=cv2.BORDER_REFLECT)
+    reads = read_image(frame, engine)
+    assert reads and reads[0].plate == "1AMW240"
+    # The same picture without its colours: the number is not found at all.
+    grey = cv2.cvtColor(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    assert "1AMW240" not in [r.plate for r in read_image(grey, engine)]

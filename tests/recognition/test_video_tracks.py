@@ -147,3 +147,12 @@ def test_a_plate_in_view_when_the_video_starts_is_read_once_it_moves(engine, sce
 
     reads = extract_files([_write(tmp_path / "parked.mp4", frames())], engine)
     assert [r.plate for r in reads] == [PLATE]
+
+
+def test_a_number_touching_a_coloured_banner_is_read_in_video(engine, scenes_dir, tmp_path):
+    # The truck's 1A MW240 under a red banner, zoomed in as a dash camera sees it close:
+    # in grey its glyphs are one blob with the banner in every frame (never found).
+    image = cv2.imread(str(scenes_dir / "car3.jpg"))
+    frames = _pan(image, (395, 535, 121, 60), 90, scale=1.8)
+    reads = extract_files([_write(tmp_path / "truck.mp4", frames)], engine)
+    assert [r.plate for r in reads] == ["1AMW240"]
