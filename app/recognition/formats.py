@@ -99,7 +99,12 @@ def is_plate_text(plate: str, raw_text: str = "") -> bool:
     """Could `plate` (normalised) be a US plate number, given the raw OCR text?"""
     if not 2 <= len(plate) <= 8:
         return False
-    if plate in _NOT_PLATES or any(w in plate.replace("0", "O") for w in _LONG_WORDS):
+    lettered = plate.replace("0", "O")
+    if plate in _NOT_PLATES or any(w in lettered for w in _LONG_WORDS):
+        return False
+    # Six or more letters inside such a word are a piece of it (ISCONSIN: the W of
+    # WISCONSIN lost to the plate's corner), not a vanity plate; five could be one (CAROL).
+    if len(lettered) >= 6 and lettered.isalpha() and any(lettered in w for w in _LONG_WORDS):
         return False
     if raw_text and (_CLOCK.search(raw_text) or _WEB.search(raw_text)):
         return False

@@ -35,12 +35,15 @@ def test_format_correction_uses_the_runner_up_probability():
     ("20260601", "2026-06-01"),
     ("0601", "06' 01"),
     ("ABC", "Sunshine"),
+    ("ISCONSIN", "ISCONSIN"),  # the state's name with its first letter lost
+    ("ENNSYLV", "ENNSYLV"),
 ])
 def test_non_plate_text_is_rejected(plate, raw):
     assert not is_plate_text(plate, raw)
 
 
-@pytest.mark.parametrize("plate, raw", [("EMR7094", "EMR 7094"), ("2499275", "249 9275"), ("CHT9032", "CHT-9032")])
+@pytest.mark.parametrize("plate, raw", [("EMR7094", "EMR 7094"), ("2499275", "249 9275"), ("CHT9032", "CHT-9032"),
+                                        ("CAROL", "CAROL")])
 def test_plates_are_accepted(plate, raw):
     assert is_plate_text(plate, raw)
 
