@@ -215,7 +215,7 @@ def value_of(image: np.ndarray) -> np.ndarray | None:
 
     Dark ink is dark in every channel; a plate's coloured band or art is bright in one.
     In grey a red banner is as dark as the number whose glyphs touch it, and glyphs
-    and banner are one blob that is no glyph (Utah's 1A MW240 under IT AIN'T EASY); in
+    and banner are one blob that is no glyph (a truck's 1A MW240 under IT AIN'T EASY); in
     the brightest channel the banner is nearly as light as the plate. Red ink is light
     there too, so this is a second search beside the grey one, not instead of it.
     """

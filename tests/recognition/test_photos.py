@@ -208,7 +208,7 @@ def test_glyphs_touching_in_compression_are_cut_apart(engine, scenes_dir):
 
 
 def test_number_touching_a_coloured_banner_is_found_on_the_brightest_channel(engine, scenes_dir):
-    # Utah's 1A MW240 under the red IT AIN'T EASY banner, seen closer (1.8x, as a zoomed
+    # The truck's 1A MW240 under the red IT AIN'T EASY banner, seen closer (1.8x, as a zoomed
     # video frame): in grey the banner is as dark as the glyphs whose tops touch it, and
     # glyphs and banner are one blob; in each pixel's brightest channel the red is light.
     image = cv2.imread(str(scenes_dir / "car3.jpg"))
