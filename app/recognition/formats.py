@@ -33,7 +33,10 @@ SERIAL_FORMATS: tuple[str, ...] = (
 )
 
 _MIN_SWAP_PROB = 0.01
-_MAX_SWAPS = 2
+# One look-alike changed is a correction; two are a guess: UH1N2A (a layout of none of
+# ours) fits the FL-style LLDLLD as UH1NZ4, which blind clip 186 reported for one of the
+# plate's two tracks.
+_MAX_SWAPS = 1
 
 # Words that sit on plates and frames but are never the plate number. Compared after
 # normalisation, so 'New York' is 'NEWYORK'.
@@ -147,7 +150,7 @@ def apply_formats(plate: str, char_probs: np.ndarray | None = None) -> PlateText
             return PlateText(plate, False, None)
         out.append(new)
         swaps += 1
-    # More than two changes means the read, not the layout, is probably right.
+    # More changes than that mean the read, not the layout, is probably right.
     if swaps > _MAX_SWAPS:
         return PlateText(plate, False, None)
     return PlateText("".join(out), True, layout)

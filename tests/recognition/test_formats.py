@@ -13,7 +13,8 @@ from app.recognition.ocr import PLATE_ALPHABET, decode_ctc
     ("ABC12O4", "ABC12O4"),   # A could be a 4 (DLLLDDD): two layouts fit, so no change
     ("CUSTOM", "CUSTOM"),     # vanity plate fits no serial layout: left alone
     ("8B8123", "8B8123"),     # LLLDDD, LLDDDD and DLLDDD all fit: nothing settled
-    ("B95I283", "8951283"),   # only the all-digit series explains it: B -> 8, I -> 1
+    ("895I283", "8951283"),   # only the all-digit series explains it: I -> 1
+    ("UH1N2A", "UH1N2A"),     # LLDLLD would need two look-alikes changed (2 -> Z, A -> 4)
 ])
 def test_formats_correct_only_when_certain(read, expected):
     assert apply_formats(read).plate == expected
