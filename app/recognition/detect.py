@@ -172,10 +172,10 @@ def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
     # in a 720p scene: wider, the mean is pulled by the car around the plate and thin,
     # dim strokes break up or merge with the plate's frame.
     blocks = sorted({_odd(max(15, min(H, W) // d)) for d in (24, 12)} | {_odd(max(31, min(H, W) // 3))})
-    crop_block = blocks[-1]
+    crop_block = blocks[-1]  # always the largest: at least 31 and a third of the side
     polarities = (True, False)
     if quick:
-        blocks, polarities = [blocks[-2] if len(blocks) > 1 else blocks[0]], (True,)
+        blocks, polarities = [blocks[-2]], (True,)
     for block in blocks:
         for dark in polarities:
             binary = cv2.adaptiveThreshold(
