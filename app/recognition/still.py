@@ -65,7 +65,9 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
         edges = plate_edges(sources[i], line)
         plateness = plate_probability(sources[i], line)
         # Where the reads differ by one character, these say which one is the plate.
-        if (_adds_end_glyph(masked, plain) or _adds_end_symbol(masked, plain, line.glyphs)
+        if _adds_past_apart_end(masked, plain, line):
+            plain = masked
+        elif (_adds_end_glyph(masked, plain) or _adds_end_symbol(masked, plain, line.glyphs)
                 or _fits_glyph_count(masked, plain, line.glyphs)
                 or _adds_inner_glyph(masked, plain)):
             masked = plain
@@ -98,6 +100,29 @@ def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
     # A masked read in a serial layout that the extra character would break is a whole
     # plate already (5VDA555, not 5VDA555V with the frame's corner read as a V).
     return not (layout_of(m) in SERIAL_FORMATS and layout_of(p) not in SERIAL_FORMATS)
+
+
+def _adds_past_apart_end(masked: LineReading, plain: LineReading, line: TextLine) -> bool:
+    """Does the plain read add an end character on the side where the chain's end member
+    stands about a glyph height or more apart from the rest?
+
+    Such a member is no character of the number but the plate frame's edge (New Jersey's
+    10 DTM, the small 59 after it, then the frame): the chain takes it in, and the plain
+    read, seeing the whole line, reads what lies in the gap (10DTM9); masked, the gap
+    is painted out and the read is the number. A first or last glyph that the chain
+    lost to a bolt or the frame lies beside the end member, not past a gap.
+    """
+    ends = [i for i in _extra_at(plain.text, masked.text) if i in (0, len(plain.text) - 1)]
+    members = sorted(line.members)
+    if not ends or len(members) < 3:
+        return False
+    first, second = (members[0], members[1]) if ends[0] == 0 else (members[-2], members[-1])
+    return second[0] - (first[0] + first[2]) >= _APART * line.glyph_h
+
+
+# Glyphs of a number stand a fraction of a glyph height apart; an end member this many
+# glyph heights from its neighbour is something else in the chain's reach.
+_APART = 0.9
 
 
 def _adds_end_symbol(masked: LineReading, plain: LineReading, glyphs: int) -> bool:
