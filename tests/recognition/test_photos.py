@@ -207,15 +207,19 @@ def test_glyphs_touching_in_compression_are_cut_apart(engine, scenes_dir):
     assert reads and reads[0].plate == "6PGM335"
 
 
+def _zoomed(image: np.ndarray, box: tuple[int, int, int, int], scale: float) -> np.ndarray:
+    """A 720p frame of the scene magnified around the plate's box, as a camera sees it closer."""
+    x, y, w, h = box
+    cx, cy = x + w / 2, y + h / 2
+    m = np.float32([[scale, 0, 640 - scale * cx], [0, scale, 360 - scale * cy]])
+    return cv2.warpAffine(image, m, (1280, 720), borderMode=cv2.BORDER_REFLECT)
+
+
 def test_frame_edge_past_a_gap_adds_no_character(engine, scenes_dir):
     # New Jersey's 10 DTM with a small 59 after it, seen closer (1.3x, as a zoomed video
     # frame): the chain of glyphs takes in the plate frame's edge a glyph height past the
     # M, and the line read whole adds a 9 from the small print in that gap.
-    image = cv2.imread(str(scenes_dir / "car7.jpg"))
-    x, y, w, h = 546, 323, 194, 97
-    scale, cx, cy = 1.3, x + w / 2, y + h / 2
-    m = np.float32([[scale, 0, 640 - scale * cx], [0, scale, 360 - scale * cy]])
-    frame = cv2.warpAffine(image, m, (1280, 720), borderMode=cv2.BORDER_REFLECT)
+    frame = _zoomed(cv2.imread(str(scenes_dir / "car7.jpg")), (546, 323, 194, 97), 1.3)
     reads = read_image(frame, engine)
     assert reads and reads[0].plate == "10DTM"
 
@@ -224,11 +228,7 @@ def test_number_touching_a_coloured_banner_is_found_on_the_brightest_channel(eng
     # The truck's 1A MW240 under the red IT AIN'T EASY banner, seen closer (1.8x, as a zoomed
     # video frame): in grey the banner is as dark as the glyphs whose tops touch it, and
     # glyphs and banner are one blob; in each pixel's brightest channel the red is light.
-    image = cv2.imread(str(scenes_dir / "car3.jpg"))
-    x, y, w, h = 395, 535, 121, 60
-    scale, cx, cy = 1.8, x + w / 2, y + h / 2
-    m = np.float32([[scale, 0, 640 - scale * cx], [0, scale, 360 - scale * cy]])
-    frame = cv2.warpAffine(image, m, (1280, 720), borderMode=cv2.BORDER_REFLECT)
+    frame = _zoomed(cv2.imread(str(scenes_dir / "car3.jpg")), (395, 535, 121, 60), 1.8)
     reads = read_image(frame, engine)
     assert reads and reads[0].plate == "1AMW240"
     # The same picture without its colours: the number is not found at all.
