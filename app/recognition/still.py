@@ -113,7 +113,7 @@ def _adds_past_apart_end(masked: LineReading, plain: LineReading, line: TextLine
     lost to a bolt or the frame lies beside the end member, not past a gap.
     """
     ends = [i for i in _extra_at(plain.text, masked.text) if i in (0, len(plain.text) - 1)]
-    members = sorted(line.members)
+    members = line.members  # left to right, as the chain built them
     if not ends or len(members) < 3:
         return False
     first, second = (members[0], members[1]) if ends[0] == 0 else (members[-2], members[-1])
