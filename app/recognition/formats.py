@@ -111,6 +111,10 @@ def is_plate_text(plate: str, raw_text: str = "") -> bool:
         return False
     if raw_text and (_CLOCK.search(raw_text) or _WEB.search(raw_text)):
         return False
+    # No state issues eight-digit serials. Eight digits in a row are a date and a clock whose
+    # marks the plate reader drops (a scene photo's own stamp, 6-17 08:42:14, read 17084214).
+    if len(plate) >= 8 and plate.isdigit():
+        return False
     # Running lower-case text is a slogan or a dealer's name; plates are upper case.
     lower = sum(c.islower() for c in raw_text)
     if lower >= 3 and lower > len(plate) / 2:

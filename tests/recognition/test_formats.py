@@ -35,6 +35,7 @@ def test_format_correction_uses_the_runner_up_probability():
     ("123456", "12:34:56"),
     ("20260601", "2026-06-01"),
     ("0601", "06' 01"),
+    ("17084214", "17 08 42 14"),  # a photo's own date and clock, its marks not read
     ("ABC", "Sunshine"),
     ("ISCONSIN", "ISCONSIN"),  # the state's name with its first letter lost
     ("ENNSYLV", "ENNSYLV"),
