@@ -33,8 +33,6 @@ class LineReading:
     confidence: float  # 0..1, geometric mean of the characters' probabilities
     # One row per character of `text`, columns in PLATE_ALPHABET order, rows sum to 1.
     char_probs: np.ndarray = field(default_factory=lambda: np.zeros((0, 36), np.float32))
-    # Where each character's evidence stands across the line, 0 (left) to 1 (right).
-    char_at: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
 @runtime_checkable
@@ -166,9 +164,7 @@ class EasyOcrEngine:
                 logits = model(torch.from_numpy(batch).to(self._device), None)
                 probs = torch.softmax(logits, dim=2).cpu().numpy()
             for i, p in zip(chunk, probs):
-                # The time steps that cover the line itself, not the batch's padding.
-                span = p.shape[0] * resized[i].shape[1] / batch.shape[3]
-                out[i] = decode_ctc(p, self._characters, self._columns, span)
+                out[i] = decode_ctc(p, self._characters, self._columns)
         return out  # type: ignore[return-value]
 
 
@@ -206,15 +202,12 @@ def _resize(line: np.ndarray, width: int) -> np.ndarray:
     return cv2.resize(line, (width, LINE_HEIGHT), interpolation=interp).astype(np.float32)
 
 
-def decode_ctc(probs: np.ndarray, characters: list[str], columns: np.ndarray,
-               span: float | None = None) -> LineReading:
+def decode_ctc(probs: np.ndarray, characters: list[str], columns: np.ndarray) -> LineReading:
     """Greedy CTC decoding, once over the whole alphabet and once over plate characters.
 
     `probs` is (time, classes) with class 0 the CTC blank. For the plate decoding every
     lower-case class adds its mass to the upper-case one, and punctuation is dropped, so
-    a plate read as 'o' or '-' is still scored on what it can be. `span` is how many time
-    steps cover the line itself (the rest pads it to its batch's width): it places each
-    character across the line.
+    a plate read as 'o' or '-' is still scored on what it can be.
     """
     raw_best = probs.argmax(axis=1)
     raw = []
@@ -233,19 +226,16 @@ def decode_ctc(probs: np.ndarray, characters: list[str], columns: np.ndarray,
     chars: list[str] = []
     rows: list[np.ndarray] = []
     peak: list[float] = []
-    steps: list[int] = []
     prev = 0
     for t, k in enumerate(best):
         if k != 0 and k != prev:
             chars.append(PLATE_ALPHABET[k - 1])
             rows.append(plate[t, 1:])
             peak.append(plate[t, k])
-            steps.append(t)
         elif k != 0 and k == prev and plate[t, k] > peak[-1]:
             # Keep the most confident time step of a run as the character's evidence.
             rows[-1] = plate[t, 1:]
             peak[-1] = plate[t, k]
-            steps[-1] = t
         prev = k
     if rows:
         dist = np.stack(rows)
@@ -254,5 +244,4 @@ def decode_ctc(probs: np.ndarray, characters: list[str], columns: np.ndarray,
     else:
         dist = np.zeros((0, 36), np.float32)
         conf = 0.0
-    at = (np.asarray(steps, np.float32) + 0.5) / max(span or probs.shape[0], 1)
-    return LineReading("".join(chars), "".join(raw), conf, dist.astype(np.float32), at)
+    return LineReading("".join(chars), "".join(raw), conf, dist.astype(np.float32))

@@ -11,7 +11,7 @@ from app.domain.plates import normalise_plate
 
 from .detect import TextLine, crop_line, find_text_lines, plate_edges, shares_area
 from .formats import SERIAL_FORMATS, apply_formats, is_marked_text, is_plate_text, layout_of
-from .ocr import PLATE_ALPHABET, LineReading, OcrEngine
+from .ocr import LineReading, OcrEngine
 from .plateness import plate_probability
 from .reads import Box, PlateReading
 
@@ -71,44 +71,13 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
                 or _fits_glyph_count(masked, plain, line.glyphs)
                 or _adds_inner_glyph(masked, plain)):
             masked = plain
-        chosen, best = max(
-            ((r, _line_read(r, line, tallest, edges, plateness, crops[2 * i + 1])) for r in (masked, plain)),
-            key=lambda pair: pair[1].score if pair[1] else -1.0,
+        best = max(
+            (_line_read(r, line, tallest, edges, plateness, crops[2 * i + 1]) for r in (masked, plain)),
+            key=lambda lr: lr.score if lr else -1.0,
         )
-        if best is None:
-            continue
-        both = _with_other_look(chosen, plain if chosen is masked else masked)
-        out.append(_line_read(both, line, tallest, edges, plateness, crops[2 * i + 1]) or best)
+        if best is not None:
+            out.append(best)
     return _drop_overlapping(sorted(out, key=lambda lr: -lr.score))
-
-
-def _with_other_look(chosen: LineReading, other: LineReading) -> LineReading:
-    """The chosen read with each character weighed together with the other read's
-    character at the same place across the line.
-
-    The masked and the plain crop are the same pixels, and a look-alike that one read
-    takes for the other character is often read right by the second: FD7 U4U's first U,
-    0 at 0.62 (U 0.27) plain and U at 0.61 masked. Characters only one read holds stay
-    as they were; which characters the line holds is the choice made before.
-    """
-    if chosen is other or len(chosen.char_at) != len(chosen.text) or len(other.char_at) != len(other.text):
-        return chosen
-    if len(chosen.text) < 2 or not len(other.text) or chosen.confidence + other.confidence <= 0:
-        return chosen
-    # Two characters' evidence this close (a fraction of the pitch) is one glyph's.
-    near = _SAME_PLACE * float(np.median(np.diff(chosen.char_at)))
-    rows = chosen.char_probs.copy()
-    for i, x in enumerate(chosen.char_at):
-        j = int(np.abs(other.char_at - x).argmin())
-        mutual = int(np.abs(chosen.char_at - other.char_at[j]).argmin()) == i
-        if mutual and abs(other.char_at[j] - x) < near:
-            rows[i] = (chosen.confidence * rows[i] + other.confidence * other.char_probs[j]) / (
-                chosen.confidence + other.confidence)
-    text = "".join(PLATE_ALPHABET[k] for k in rows.argmax(axis=1))
-    return replace(chosen, text=text, char_probs=rows)
-
-
-_SAME_PLACE = 0.4
 
 
 def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
