@@ -86,6 +86,9 @@ _MARKS = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\s*\d
                     r"|\d{1,2}\s*\.\s*\d{2}\s*\.\s*\d{2}")  # a clock or date dotted twice: 06.36.41
 
 
+_DAY_AND_TIME = re.compile(r"\d{2}([01]\d|2[0-3])[0-5]\d[0-5]\d")
+
+
 def is_marked_text(raw_text: str) -> bool:
     """Does punctuation show the text is a clock, a date, a web address or a phone number?"""
     return bool(_MARKS.search(raw_text) or _WEB.search(raw_text))
@@ -111,9 +114,10 @@ def is_plate_text(plate: str, raw_text: str = "") -> bool:
         return False
     if raw_text and (_CLOCK.search(raw_text) or _WEB.search(raw_text)):
         return False
-    # No state issues eight-digit serials. Eight digits in a row are a date and a clock whose
-    # marks the plate reader drops (a scene photo's own stamp, 6-17 08:42:14, read 17084214).
-    if len(plate) >= 8 and plate.isdigit():
+    # Eight digits ending in a time of day are a date and a clock whose marks the plate
+    # reader dropped (a scene photo's own stamp, 6-17 08:42:14, read 17084214). Serials
+    # have seven digits at most; some temporary tags have eight, rarely such a time.
+    if _DAY_AND_TIME.fullmatch(plate):
         return False
     # Running lower-case text is a slogan or a dealer's name; plates are upper case.
     lower = sum(c.islower() for c in raw_text)

@@ -45,7 +45,8 @@ def test_non_plate_text_is_rejected(plate, raw):
 
 
 @pytest.mark.parametrize("plate, raw", [("EMR7094", "EMR 7094"), ("2499275", "249 9275"), ("CHT9032", "CHT-9032"),
-                                        ("CAROL", "CAROL")])
+                                        ("CAROL", "CAROL"),
+                                        ("12345678", "12345678")])  # a temporary tag's eight digits
 def test_plates_are_accepted(plate, raw):
     assert is_plate_text(plate, raw)
 
