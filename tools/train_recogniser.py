@@ -135,6 +135,8 @@ def synthetic_line(rng: random.Random, confusable: bool = False,
     if gap:
         shown = text[:cut] + gap + text[cut:]
     font = ImageFont.truetype(rng.choice(FONTS), rng.randint(44, 60))
+    if "·" in shown and not _has_glyph(font, "·"):
+        shown = shown.replace("·", "-")
     stroke = rng.choice([0, 0, 1, 2]) if clutter else 0  # bolder strokes, as some states print
     left, top, right, bottom = font.getbbox(shown, stroke_width=stroke)
     pad_x, pad_y = rng.randint(6, 24), rng.randint(6, 18)
@@ -155,6 +157,28 @@ def synthetic_line(rng: random.Random, confusable: bool = False,
     # Squash horizontally: plate fonts are narrower than these.
     arr = cv2.resize(arr, (int(arr.shape[1] * rng.uniform(0.6, 0.95)), arr.shape[0]))
     return arr, text
+
+
+def _has_glyph(font, ch: str) -> bool:
+    """Does the font draw `ch`, rather than its missing-glyph box?"""
+    def mask(c: str) -> tuple:
+        m = font.getmask(c)
+        return m.size, bytes(np.array(m))
+    return mask(ch) != mask("\u4e00")
+
+
+def add_fonts(folder: Path) -> list[str]:
+    """More typefaces for the synthetic lines: every TrueType file in `folder` that draws
+    all plate characters (e.g. the condensed sans faces of the trdg wheel)."""
+    from PIL import ImageFont
+
+    added = []
+    for path in sorted(folder.glob("*.ttf")):
+        font = ImageFont.truetype(str(path), 40)
+        if all(_has_glyph(font, c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"):
+            FONTS.append(str(path))
+            added.append(path.name)
+    return added
 
 
 def _clutter(draw, rng: random.Random, size: tuple[int, int], text_box: tuple[int, int, int, int],
@@ -305,7 +329,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="line caches cut from clips of training scenes (tools/video_lines.py)")
     ap.add_argument("--video-share", type=float, default=0.0,
                     help="share of each batch drawn from --video lines, used as video degraded them")
+    ap.add_argument("--fonts", type=Path, default=None,
+                    help="a folder of more TrueType faces for the synthetic lines")
     args = ap.parse_args(argv)
+    if args.fonts is not None:
+        print(f"fonts added: {', '.join(add_fonts(args.fonts))}", flush=True)
 
     import torch
     import easyocr
