@@ -451,8 +451,8 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
 
 
 def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple[np.ndarray, tuple[int, int]]:
-    """The chain without end members that hold neither ink nor plate (a grey patch), and
-    the line's left and right edges.
+    """The chain without end members that hold neither ink nor plate (a grey patch) or
+    two stacked characters (`_stacked`), and the line's left and right edges.
 
     Beside a bright plate, a stretch of bumper is darker than the local mean and
     binarises like a glyph; chained to the number, it reads as an L or an I (L1AMW240).
@@ -473,17 +473,19 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     whole = _extent(group)
     if len(group) <= _MIN_GLYPHS:
         return group, whole
+    stacked = np.zeros(len(group), bool)
+    stacked[[0, -1]] = [_stacked(gray, group[0], dark), _stacked(gray, group[-1], dark)]
     levels = np.array([_ink_and_paper(gray, b, dark) for b in group])
     ink, paper = np.median(levels, axis=0)
     span = paper - ink
     if span < 40:
-        return group, whole
-    grey = (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)
-    drop = grey
-    if len(group) <= _MAX_GLYPHS:
+        drop = stacked
+    else:
+        drop = stacked | (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)
+    if len(group) <= _MAX_GLYPHS and span >= 40:
         flat = levels[:, 1] - levels[:, 0] < 0.35 * span
         past_end = flat & (levels[:, 1] < ink + 0.3 * span) & (group[:, 2] > 1.3 * np.median(group[:, 2]))
-        drop = grey | past_end
+        drop = drop | past_end
     lo, hi = 0, len(group)
     while hi - lo > _MIN_GLYPHS and drop[lo]:
         lo += 1
@@ -496,6 +498,38 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     if hi < len(group):
         x1 = max(x1, int(group[hi, 0]))
     return kept, (x0, x1)
+
+
+def _stacked(gray: np.ndarray, box: np.ndarray, dark: bool) -> bool:
+    """Is this box two characters stacked one over the other, not one glyph?
+
+    Many plates print a small code stacked at one end (Mississippi's county letters WT,
+    a type code); the serial is the number beside it, and read as one glyph the pair is a
+    Y or an M. No plate character has a clear row across its middle: a stacked pair has
+    one between its halves, each half a good part of the box's height.
+    """
+    x, y, w, h = (int(v) for v in box)
+    if h < 16:  # halves of 8 px or less blur together: nothing to tell
+        return False
+    patch = gray[max(0, y): y + h, max(0, x): x + w]
+    if patch.size == 0 or int(patch.max()) - int(patch.min()) < 40:
+        return False
+    t, _ = cv2.threshold(patch, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = (patch < t) if dark else (patch > t)
+    rows = ink.mean(axis=1) > 0.03
+    lo, hi = int(0.3 * h), int(0.7 * h) + 1
+    run, best_end, best = 0, 0, 0
+    for i in range(lo, hi):
+        run = 0 if rows[i] else run + 1
+        if run > best:
+            best, best_end = run, i + 1
+    if best < max(2, 0.06 * h):
+        return False
+    start = best_end - best
+    halves = (ink[:start][rows[:start]], ink[best_end:][rows[best_end:]])
+    # Each half is a character's strokes: not a solid patch (a grille's cell split by
+    # its bar) and not a wisp.
+    return all(len(half) >= 0.2 * h and 0.1 <= half.mean() <= 0.6 for half in halves)
 
 
 def _extent(group: np.ndarray) -> tuple[int, int]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from app.recognition import read_image
+from app.recognition import detect
 from app.recognition.detect import find_text_lines, in_text_block
 
 # A handful of plates from different states that the pipeline reads exactly today, all
@@ -84,6 +85,17 @@ def test_symbol_at_the_end_of_the_number_is_not_a_character(engine, crops_dir, n
     # masked: the plain 1321 already has a character for each of the four glyphs.
     reads = read_image(cv2.imread(str(crops_dir / name)), engine)
     assert reads and reads[0].plate == plate
+
+
+def test_stacked_code_beside_the_number_is_not_a_character(engine, crops_dir):
+    # Mississippi prints a county code, WT, stacked after G026; taken as one glyph it
+    # read as a Y (G026Y), or as an M when masked. Two halves with a clear row between
+    # them are not one plate character: the line ends before them.
+    gray = cv2.imread(str(crops_dir / "ms1342.png"), cv2.IMREAD_GRAYSCALE)
+    number = [l for l in find_text_lines(gray) if l.glyphs == 4 and l.glyph_h > 60]
+    assert number and all(l.x + l.w <= 277 for l in number)  # the stacked pair starts at x=277
+    reads = read_image(cv2.imread(str(crops_dir / "ms1342.png")), engine)
+    assert reads and reads[0].plate == "G026"
 
 
 def test_character_after_an_emblem_gap_is_kept(engine, scenes_dir):
@@ -234,3 +246,30 @@ def test_number_touching_a_coloured_banner_is_found_on_the_brightest_channel(eng
     # The same picture without its colours: the number is not found at all.
     grey = cv2.cvtColor(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
     assert "1AMW240" not in [r.plate for r in read_image(grey, engine)]
+
+
+def test_single_glyphs_and_grille_cells_are_not_stacked_pairs():
+    # Every plate character is one piece from top to bottom; a grille's bright cell split
+    # by its bar has two solid halves, not two characters' strokes.
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf", 60)
+    for ch in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        img = Image.new("L", (60, 80), 230)
+        ImageDraw.Draw(img).text((8, 4), ch, fill=20, font=font)
+        gray = np.asarray(img)
+        ys, xs = np.nonzero(gray < 128)
+        box = np.array([xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1])
+        assert not detect._stacked(gray, box, dark=True), ch
+    pair = Image.new("L", (60, 90), 230)
+    small = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf", 34)
+    ImageDraw.Draw(pair).text((12, 2), "W", fill=20, font=small)
+    ImageDraw.Draw(pair).text((16, 44), "T", fill=20, font=small)
+    gray = np.asarray(pair)
+    ys, xs = np.nonzero(gray < 128)
+    box = np.array([xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1])
+    assert detect._stacked(gray, box, dark=True)
+    cell = np.full((30, 24), 40, np.uint8)
+    cell[2:13, 2:22] = 220
+    cell[17:28, 2:22] = 220  # the bar between rows 13 and 17
+    assert not detect._stacked(cell, np.array([2, 2, 20, 26]), dark=False)
