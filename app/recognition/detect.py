@@ -514,6 +514,7 @@ def _stacked(gray: np.ndarray, box: np.ndarray, dark: bool) -> bool:
     patch = gray[max(0, y): y + h, max(0, x): x + w]
     if patch.size == 0 or int(patch.max()) - int(patch.min()) < 40:
         return False
+    h = patch.shape[0]  # a box at the image's edge is cut by it
     t, _ = cv2.threshold(patch, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     ink = (patch < t) if dark else (patch > t)
     rows = ink.mean(axis=1) > 0.03

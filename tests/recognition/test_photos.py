@@ -248,28 +248,31 @@ def test_number_touching_a_coloured_banner_is_found_on_the_brightest_channel(eng
     assert "1AMW240" not in [r.plate for r in read_image(grey, engine)]
 
 
+def _ink_box(gray: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(gray < 128)
+    return np.array([xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1])
+
+
 def test_single_glyphs_and_grille_cells_are_not_stacked_pairs():
     # Every plate character is one piece from top to bottom; a grille's bright cell split
     # by its bar has two solid halves, not two characters' strokes.
     from PIL import Image, ImageDraw, ImageFont
 
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf", 60)
+    face = "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"
+    font, small = ImageFont.truetype(face, 60), ImageFont.truetype(face, 34)
     for ch in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         img = Image.new("L", (60, 80), 230)
         ImageDraw.Draw(img).text((8, 4), ch, fill=20, font=font)
         gray = np.asarray(img)
-        ys, xs = np.nonzero(gray < 128)
-        box = np.array([xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1])
-        assert not detect._stacked(gray, box, dark=True), ch
+        assert not detect._stacked(gray, _ink_box(gray), dark=True), ch
     pair = Image.new("L", (60, 90), 230)
-    small = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf", 34)
     ImageDraw.Draw(pair).text((12, 2), "W", fill=20, font=small)
     ImageDraw.Draw(pair).text((16, 44), "T", fill=20, font=small)
     gray = np.asarray(pair)
-    ys, xs = np.nonzero(gray < 128)
-    box = np.array([xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1])
-    assert detect._stacked(gray, box, dark=True)
+    assert detect._stacked(gray, _ink_box(gray), dark=True)
     cell = np.full((30, 24), 40, np.uint8)
     cell[2:13, 2:22] = 220
     cell[17:28, 2:22] = 220  # the bar between rows 13 and 17
     assert not detect._stacked(cell, np.array([2, 2, 20, 26]), dark=False)
+    # A box the image's edge cuts (a glyph at a frame's foot) is judged on what is left.
+    assert not detect._stacked(cell, np.array([2, 20, 20, 40]), dark=False)
