@@ -123,6 +123,19 @@ def test_a_soft_one_is_not_voted_an_i():
     assert _soft_track("9IA4ZA", 1, [{"I": 0.95, "1": 0.03}] * 8).vote()[0] == "9IA4ZA"
 
 
+def test_a_digit_half_the_frames_read_as_a_letter_is_kept_when_the_vote_has_none():
+    # Clip 215: SH0R7X read SH0RZX in half of its frames, 7 in the others. Voted SH0RZX
+    # it has no digit (its 0 stands between letters, an O) and the pass was not reported.
+    rows = [{"Z": 0.9, "7": 0.1}] * 8 + [{"7": 0.9, "Z": 0.1}] * 7
+    track = _soft_track("SH0R7X", 4, rows)
+    assert track.vote()[0] == "SH0R7X"
+    assert accept_track(track)
+    # A word stays a word: a digit must have been read at that place.
+    assert not accept_track(_soft_track("M0VING", 2, [{"V": 0.9, "Y": 0.1}] * 8))
+    # A plate with a digit of its own keeps its letters as voted.
+    assert _soft_track("AB1CZD", 4, rows).vote()[0] == "AB1CZD"
+
+
 def test_a_number_without_a_plate_around_it_is_not_a_pass():
     # A fleet number on a truck's door: read the same in every frame, as surely as a
     # plate, but its surroundings are a door's (median plate probability ~0.5).
