@@ -362,7 +362,7 @@ _DIGITS = np.array([c.isdigit() and c != "0" for c in PLATE_ALPHABET])
 
 def _with_a_digit(text: str, dist: np.ndarray) -> str:
     """The voted text, or where it has no digit, its most voted-for digit in place."""
-    if len(text) != len(dist) or any(c.isdigit() for c in _word_zeros(text)):
+    if not text or len(text) != len(dist) or any(c.isdigit() for c in _word_zeros(text)):
         return text
     letters = np.array([c.isalpha() for c in text])[:, None]
     digits = np.where(_DIGITS & letters, dist, 0.0)
