@@ -135,7 +135,7 @@ def synthetic_line(rng: random.Random, confusable: bool = False,
     if gap:
         shown = text[:cut] + gap + text[cut:]
     font = ImageFont.truetype(rng.choice(FONTS), rng.randint(44, 60))
-    if "·" in shown and not _has_glyph(font, "·"):
+    if "·" in shown and font.path in _NO_MIDDLE_DOT:
         shown = shown.replace("·", "-")
     stroke = rng.choice([0, 0, 1, 2]) if clutter else 0  # bolder strokes, as some states print
     left, top, right, bottom = font.getbbox(shown, stroke_width=stroke)
@@ -167,6 +167,10 @@ def _has_glyph(font, ch: str) -> bool:
     return mask(ch) != mask("\u4e00")
 
 
+# Added faces that lack the middle dot some plates print between the halves: a dash there.
+_NO_MIDDLE_DOT: set[str] = set()
+
+
 def add_fonts(folder: Path) -> list[str]:
     """More typefaces for the synthetic lines: every TrueType file in `folder` that draws
     all plate characters (e.g. the condensed sans faces of the trdg wheel)."""
@@ -178,6 +182,8 @@ def add_fonts(folder: Path) -> list[str]:
         if all(_has_glyph(font, c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"):
             FONTS.append(str(path))
             added.append(path.name)
+            if not _has_glyph(font, "·"):
+                _NO_MIDDLE_DOT.add(str(path))
     return added
 
 

@@ -473,19 +473,16 @@ def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple
     whole = _extent(group)
     if len(group) <= _MIN_GLYPHS:
         return group, whole
-    stacked = np.zeros(len(group), bool)
-    stacked[[0, -1]] = [_stacked(gray, group[0], dark), _stacked(gray, group[-1], dark)]
+    drop = np.zeros(len(group), bool)
+    drop[[0, -1]] = [_stacked(gray, group[0], dark), _stacked(gray, group[-1], dark)]
     levels = np.array([_ink_and_paper(gray, b, dark) for b in group])
     ink, paper = np.median(levels, axis=0)
     span = paper - ink
-    if span < 40:
-        drop = stacked
-    else:
-        drop = stacked | (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)
-    if len(group) <= _MAX_GLYPHS and span >= 40:
-        flat = levels[:, 1] - levels[:, 0] < 0.35 * span
-        past_end = flat & (levels[:, 1] < ink + 0.3 * span) & (group[:, 2] > 1.3 * np.median(group[:, 2]))
-        drop = drop | past_end
+    if span >= 40:
+        drop |= (levels[:, 0] > ink + 0.15 * span) & (levels[:, 1] < paper - 0.3 * span)  # grey
+        if len(group) <= _MAX_GLYPHS:
+            flat = levels[:, 1] - levels[:, 0] < 0.35 * span
+            drop |= flat & (levels[:, 1] < ink + 0.3 * span) & (group[:, 2] > 1.3 * np.median(group[:, 2]))
     lo, hi = 0, len(group)
     while hi - lo > _MIN_GLYPHS and drop[lo]:
         lo += 1

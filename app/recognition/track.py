@@ -362,7 +362,7 @@ _DIGITS = np.array([c.isdigit() and c != "0" for c in PLATE_ALPHABET])
 
 def _with_a_digit(text: str, dist: np.ndarray) -> str:
     """The voted text, or where it has no digit, its most voted-for digit in place."""
-    if not text or len(text) != len(dist) or any(c.isdigit() for c in _word_zeros(text)):
+    if not text or len(text) != len(dist) or _has_digit(text):
         return text
     letters = np.array([c.isalpha() for c in text])[:, None]
     digits = np.where(_DIGITS & letters, dist, 0.0)
@@ -370,6 +370,11 @@ def _with_a_digit(text: str, dist: np.ndarray) -> str:
     if digits[at, k] < _DIGIT_SHARE:
         return text
     return text[:at] + PLATE_ALPHABET[k] + text[at + 1:]
+
+
+def _has_digit(plate: str) -> bool:
+    """Is there a digit in it, a 0 between letters (an O) not counted?"""
+    return any(c.isdigit() for c in _word_zeros(plate))
 
 
 def _word_zeros(plate: str) -> str:
@@ -404,7 +409,7 @@ def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = 0.
         return False
     # Letters only: a word on a sign, a truck or a dealer frame far more often than one
     # of the few vanity plates without a digit (those are still read on photos).
-    if not any(c.isdigit() for c in _word_zeros(plate)):
+    if not _has_digit(plate):
         return False
     if float(np.median([s.still for s in track.sightings])) >= max_still:
         return False

@@ -5,8 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from app.recognition import read_image
-from app.recognition import detect
+from app.recognition import detect, read_image
 from app.recognition.detect import find_text_lines, in_text_block
 
 # A handful of plates from different states that the pipeline reads exactly today, all
