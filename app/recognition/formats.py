@@ -180,3 +180,38 @@ def _swap(c: str, need: str, probs: np.ndarray | None) -> str:
     # Prefer the canonical look-alike: O for 0 and 0 for O, not Q or D.
     preferred = {"0": "O", "O": "0", "1": "I", "I": "1"}
     return preferred.get(c, options[0]) if preferred.get(c) in options else sorted(options)[0]
+
+
+# Not 0: between letters it is taken for an O (`word_zeros`) and is no digit there.
+_DIGITS = np.array([c.isdigit() and c != "0" for c in PLATE_ALPHABET])
+
+
+def with_a_digit(text: str, probs: np.ndarray, share: float) -> str:
+    """The text, or where it has no digit, the digit that holds `share` of one letter's place.
+
+    `probs` has a row per character (a read's posteriors or a pass's vote). Serials carry
+    digits and a plate's digit read as the letter like it (7 as Z) still holds much of its
+    place's evidence, where a vanity plate's letters leave a digit almost none.
+    """
+    if not text or len(text) != len(probs) or has_digit(text):
+        return text
+    letters = np.array([c.isalpha() for c in text])[:, None]
+    digits = np.where(_DIGITS & letters, probs, 0.0)
+    at, k = np.unravel_index(int(digits.argmax()), digits.shape)
+    if digits[at, k] < share:
+        return text
+    return text[:at] + PLATE_ALPHABET[k] + text[at + 1:]
+
+
+def has_digit(plate: str) -> bool:
+    """Is there a digit in it, a 0 between letters (an O) not counted?"""
+    return any(c.isdigit() for c in word_zeros(plate))
+
+
+def word_zeros(plate: str) -> str:
+    """A 0 whose neighbours are letters reads as O: 'M0VING' is a word, 'ABC000' is not."""
+    out = []
+    for i, c in enumerate(plate):
+        near = [n for n in plate[max(0, i - 1): i] + plate[i + 1: i + 2] if n != "0"]
+        out.append("O" if c == "0" and near and all(n.isalpha() for n in near) else c)
+    return "".join(out)

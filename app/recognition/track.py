@@ -8,7 +8,7 @@ import numpy as np
 
 from app.domain.plates import confusables
 
-from .formats import apply_formats, is_plate_text
+from .formats import apply_formats, has_digit, is_plate_text, with_a_digit
 from .ocr import PLATE_ALPHABET
 from .reads import Box
 from .still import LineRead
@@ -143,7 +143,7 @@ class PlateTrack:
         text = "".join(PLATE_ALPHABET[k] for k in total.argmax(axis=1))
         dist = total / np.maximum(total.sum(axis=1, keepdims=True), 1e-9)
         text = apply_formats(text, dist.astype(np.float32)).plate
-        return _with_a_digit(text, dist), float(np.mean(dist.max(axis=1))), same, dist.max(axis=1)
+        return with_a_digit(text, dist, _DIGIT_SHARE), float(np.mean(dist.max(axis=1))), same, dist.max(axis=1)
 
     def agreeing(self, plate: str) -> list[Sighting]:
         """Sightings that read `plate`, within one character of it, or a run of it.
@@ -356,34 +356,6 @@ def _same_plate_text(a: str, b: str) -> bool:
 # the reads' evidence at one place, is a plate whose digit half its frames read as the
 # letter like it: SH0R7X voted SH0RZX, 7 in seven of sixteen frames, was not reported.
 _DIGIT_SHARE = 0.3
-# Not 0: between letters it is taken for an O (`_word_zeros`) and is no digit there.
-_DIGITS = np.array([c.isdigit() and c != "0" for c in PLATE_ALPHABET])
-
-
-def _with_a_digit(text: str, dist: np.ndarray) -> str:
-    """The voted text, or where it has no digit, its most voted-for digit in place."""
-    if not text or len(text) != len(dist) or _has_digit(text):
-        return text
-    letters = np.array([c.isalpha() for c in text])[:, None]
-    digits = np.where(_DIGITS & letters, dist, 0.0)
-    at, k = np.unravel_index(int(digits.argmax()), digits.shape)
-    if digits[at, k] < _DIGIT_SHARE:
-        return text
-    return text[:at] + PLATE_ALPHABET[k] + text[at + 1:]
-
-
-def _has_digit(plate: str) -> bool:
-    """Is there a digit in it, a 0 between letters (an O) not counted?"""
-    return any(c.isdigit() for c in _word_zeros(plate))
-
-
-def _word_zeros(plate: str) -> str:
-    """A 0 whose neighbours are letters reads as O: 'M0VING' is a word, 'ABC000' is not."""
-    out = []
-    for i, c in enumerate(plate):
-        near = [n for n in plate[max(0, i - 1): i] + plate[i + 1: i + 2] if n != "0"]
-        out.append("O" if c == "0" and near and all(n.isalpha() for n in near) else c)
-    return "".join(out)
 
 
 def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = 0.7,
@@ -409,7 +381,7 @@ def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = 0.
         return False
     # Letters only: a word on a sign, a truck or a dealer frame far more often than one
     # of the few vanity plates without a digit (those are still read on photos).
-    if not _has_digit(plate):
+    if not has_digit(plate):
         return False
     if float(np.median([s.still for s in track.sightings])) >= max_still:
         return False

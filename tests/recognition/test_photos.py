@@ -97,6 +97,20 @@ def test_stacked_code_beside_the_number_is_not_a_character(engine, crops_dir):
     assert reads and reads[0].plate == "G026"
 
 
+def test_a_serials_digit_read_as_the_letter_like_it_is_the_digit(engine, scenes_dir):
+    # SH0R7X's 7 reads as a Z, which leaves no digit; the Z's place still holds a 7 at
+    # about 0.3 where a vanity plate's letters leave a digit almost nothing.
+    reads = read_image(cv2.imread(str(scenes_dir / "wts-lg-000100.jpg")), engine)
+    assert reads and reads[0].plate == "SH0R7X"
+
+
+@pytest.mark.parametrize("name, plate", [("il608.png", "FAMILY"), ("fl512.png", "CUST0"),
+                                         ("in1658.png", "N0G0DS"), ("dc1096.png", "DCV0TE")])
+def test_vanity_plates_keep_their_letters(engine, crops_dir, name, plate):
+    reads = read_image(cv2.imread(str(crops_dir / name)), engine)
+    assert reads and reads[0].plate.startswith(plate) and not any(c in reads[0].plate for c in "123456789")
+
+
 def test_character_after_an_emblem_gap_is_kept(engine, scenes_dir):
     # SG8 L7E: masked, the L after the emblem's gap is lost (SG87E); the plain read has
     # one character per glyph the line finder chained.
