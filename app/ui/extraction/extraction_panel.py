@@ -26,6 +26,7 @@ from app.services.extraction import LOADING_MODEL, ExtractionService, SourceFile
 from app.ui.common import card, primary
 from app.ui.extraction import review_model as rm
 from app.ui.extraction.review_model import ReviewModel
+from app.ui.extraction.place_picker import PlaceMap, PlacePickerDialog, place_text
 from app.ui.extraction.source_form import SourceForm
 from app.ui.workers import WorkerPool
 
@@ -54,10 +55,12 @@ class ExtractionPanel(QWidget):
     job_failed = Signal(str)
 
     def __init__(self, extraction: ExtractionService, cases: CaseService | None, caller: Caller,
-                 parent=None) -> None:
+                 place_map: PlaceMap | None = None, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("extractionPanel")
         self.extraction = extraction
+        self.place_map = place_map or PlaceMap()
+        self.place_picker: PlacePickerDialog | None = None
         self.cases = cases
         self.caller = caller
         self.files: list[SourceFile] = []
@@ -88,6 +91,7 @@ class ExtractionPanel(QWidget):
         self.files_info = QLabel("Open a video (mp4, avi, mov, mkv) or a set of photos.")
         self.files_info.setObjectName("muted")
         self.form = SourceForm()
+        self.form.pick_place.connect(self.open_place_picker)
         self.run_button = primary(QPushButton("Read plates"))
         self.run_button.setObjectName("runButton")
         self.run_button.clicked.connect(self.run)
@@ -199,6 +203,24 @@ class ExtractionPanel(QWidget):
         layout.addWidget(source_card)
         layout.addWidget(self.error)
         layout.addWidget(review_card, 1)
+
+    # --- the place on the map ---------------------------------------------------------
+
+    def open_place_picker(self) -> PlacePickerDialog:
+        """The map, on the typed place if there is one; its pick fills the place field."""
+        sources = []
+        if self.place_map.list_sources is not None:
+            try:
+                sources = self.place_map.list_sources()
+            except PlateDeskError:
+                sources = []  # the cameras only help to find one's way: the map works without them
+        dialog = PlacePickerDialog(self.place_map.tile_url, self.place_map.tile_cache, sources,
+                                   self.form.typed_place(), self)
+        dialog.accepted.connect(lambda: self.form.set_place_text(place_text(dialog.place)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.place_picker = dialog
+        dialog.open()
+        return dialog
 
     # --- opening and hashing ------------------------------------------------------------
 

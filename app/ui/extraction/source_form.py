@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
-                               QTableWidgetItem, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QTableWidget, QTableWidgetItem, QWidget)
 
 from app.domain.errors import ValidationError
 from app.domain.geo import GeoPoint
@@ -104,6 +104,7 @@ class SourceForm(QWidget):
 
     starts_changed = Signal(object)  # dict file -> naive UTC start or None
     edited = Signal()  # the user typed in a field
+    pick_place = Signal()  # the user asked for the map
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -120,6 +121,9 @@ class SourceForm(QWidget):
         self.place_edit = QLineEdit()
         self.place_edit.setObjectName("placeEdit")
         self.place_edit.setPlaceholderText("LAT,LON e.g. 34.1365,-117.8653")
+        self.map_button = QPushButton("Pick on map…")
+        self.map_button.setObjectName("pickPlaceButton")
+        self.map_button.clicked.connect(self.pick_place)
         self.source_edit = QLineEdit()
         self.source_edit.setObjectName("sourceEdit")
         self.source_edit.setPlaceholderText("e.g. Dash camera, unit 12")
@@ -142,7 +146,11 @@ class SourceForm(QWidget):
         grid.addWidget(self.start_edit, 1, 1)
         grid.addWidget(self.start_hint, 1, 2, 1, 3)
         grid.addWidget(QLabel("Place:"), 2, 0)
-        grid.addWidget(self.place_edit, 2, 1)
+        place_row = QHBoxLayout()
+        place_row.setSpacing(6)
+        place_row.addWidget(self.place_edit, 1)
+        place_row.addWidget(self.map_button)
+        grid.addLayout(place_row, 2, 1)
         grid.addWidget(QLabel("Source name:"), 2, 2)
         grid.addWidget(self.source_edit, 2, 3, 1, 2)
         grid.addWidget(QLabel("Purpose:"), 3, 0)
@@ -203,6 +211,19 @@ class SourceForm(QWidget):
         """Type a start time (for the selected files, or all) as a user would."""
         self.start_edit.setText(text)
         self._start_edited()
+
+    # --- the place --------------------------------------------------------------------------
+
+    def typed_place(self) -> GeoPoint | None:
+        """The place field as a point, or None while it is empty or not LAT,LON."""
+        try:
+            return GeoPoint.parse(self.place_edit.text().strip())
+        except ValidationError:
+            return None
+
+    def set_place_text(self, text: str) -> None:
+        self.place_edit.setText(text)
+        self.edited.emit()
 
     # --- what a save needs ----------------------------------------------------------------
 

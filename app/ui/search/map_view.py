@@ -153,8 +153,7 @@ class MapView(QWidget):
         foot.addWidget(self.caption, 1)
         foot.addWidget(self.attribution)
         layout.addLayout(foot)
-        self._home = (GeoPoint(34.1365, -117.8653), 3000.0)
-        self.show_region(*self._home)
+        self.set_home(GeoPoint(34.1365, -117.8653), 3000.0)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -217,8 +216,7 @@ class MapView(QWidget):
             lats, lons = [s.lat for s in placed], [s.lon for s in placed]
             centre = GeoPoint((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
             span = max(max(lats) - min(lats), (max(lons) - min(lons)) * 0.83) * 111_000 / 2
-            self._home = (centre, max(1500.0, span * 1.3))
-            self.show_region(*self._home)
+            self.set_home(centre, max(1500.0, span * 1.3))
         x, y = to_mercator([s.lat for s in placed], [s.lon for s in placed])
         self._camera_xy = np.array([np.atleast_1d(x), np.atleast_1d(y)], dtype=np.float64).reshape(2, -1)
         self.cameras.setData(self._camera_xy[0], self._camera_xy[1], data=[s.name for s in placed])
@@ -299,6 +297,11 @@ class MapView(QWidget):
         x0, x1, y0, y1 = x.min(), x.max(), y.min(), y.max()
         pad = max(400.0, 0.08 * max(x1 - x0, y1 - y0))
         self.box.setRange(QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), padding=0)
+
+    def set_home(self, centre: GeoPoint, radius_m: float) -> None:
+        """Frame this region now, and again when the view is first laid out with no reads."""
+        self._home = (centre, radius_m)
+        self.show_region(centre, radius_m)
 
     def show_region(self, centre: GeoPoint, radius_m: float) -> None:
         cx, cy = to_mercator(centre.lat, centre.lon)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from sqlalchemy import func, select
 
 from app.data.orm import AuditRecord, EvidenceHold, PlateRead
@@ -182,3 +182,64 @@ def test_time_left_reads_from_the_rate():
     assert time_left(Progress(100, 1000, "", 30.0)) == "0:30 left"
     assert time_left(Progress(0, 300_000, "", 25.0)) == "3:20:00 left"
     assert time_left(Progress(5, 10, "", None)) == ""
+
+
+def _cameras(desk, *cameras):
+    from app.data.orm import Source
+
+    with desk.services.db.transaction() as s:
+        for name, lat, lon in cameras:
+            s.add(Source(name=name, kind="fixed", lat=lat, lon=lon))
+
+
+def test_the_place_is_picked_on_the_map(qtbot, desk, detective, shoot):
+    from app.domain.geo import GeoPoint
+    from app.ui.extraction import extraction_section
+    from app.ui.extraction.place_picker import place_text
+    from app.ui.search.projection import point_at
+
+    _cameras(desk, ("Grand Ave at Route 66", 34.1360, -117.8650), ("Foothill at Lone Hill", 34.1420, -117.8530))
+    panel = extraction_section(desk.services, detective)
+    qtbot.addWidget(panel)
+    panel.resize(1280, 860)
+    panel.show()
+    qtbot.mouseClick(panel.form.map_button, Qt.LeftButton)
+    dialog = panel.place_picker
+    qtbot.waitExposed(dialog)
+    assert len(dialog.map.cameras.data) == 2  # the department's cameras, to find one's way
+    ok = dialog.buttons.button(QDialogButtonBox.Ok)
+    assert not ok.isEnabled()  # nothing picked yet
+
+    # A click in the middle of the map puts the pin there.
+    view = dialog.map.plot.viewport()
+    middle = view.rect().center()
+    qtbot.mouseClick(view, Qt.LeftButton, pos=middle)
+    scene = dialog.map.plot.mapToScene(middle)
+    at = dialog.map.box.mapSceneToView(scene)
+    expected = point_at(at.x(), at.y())
+    assert dialog.place is not None and abs(dialog.place.lat - expected.lat) < 1e-4
+    assert abs(dialog.place.lon - expected.lon) < 1e-4
+    assert place_text(dialog.place) in dialog.chosen.text() and ok.isEnabled()
+    shoot(dialog, "extraction-place-picker")
+    qtbot.mouseClick(ok, Qt.LeftButton)
+    assert GeoPoint.parse(panel.form.place_edit.text()) == dialog.place
+    panel.shutdown()
+
+
+def test_the_map_opens_on_the_typed_place_and_cancel_keeps_the_field(qtbot, desk, detective):
+    from app.ui.extraction import extraction_section
+
+    _cameras(desk, ("Grand Ave at Route 66", 34.1360, -117.8650))
+    panel = extraction_section(desk.services, detective)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.form.place_edit.setText("34.100000,-117.900000")
+    dialog = panel.open_place_picker()
+    qtbot.waitExposed(dialog)
+    assert (dialog.place.lat, dialog.place.lon) == (34.1, -117.9)  # the pin is on the typed place
+    (left, right), (bottom, top) = dialog.map.box.viewRange()
+    x, y = dialog.pin.getData()
+    assert left < x[0] < right and bottom < y[0] < top  # and the map shows it
+    dialog.reject()
+    assert panel.form.place_edit.text() == "34.100000,-117.900000"  # cancel leaves the field as it was
+    panel.shutdown()
