@@ -45,6 +45,13 @@ def time_left(progress: Progress) -> str:
     return (f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}") + " left"
 
 
+def dropped_paths(mime) -> list[Path]:
+    """The local files and folders a drag carries (a browser's web links are not evidence files)."""
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
 class ExtractionPanel(QWidget):
     files_hashed = Signal(object)     # list[SourceFile]
     progressed = Signal(object)       # Progress
@@ -73,6 +80,7 @@ class ExtractionPanel(QWidget):
         self.workers = WorkerPool(max_threads=1, parent=self)
         self._build()
         self._update_buttons()
+        self.setAcceptDrops(True)
 
     # --- construction -------------------------------------------------------------------
 
@@ -88,7 +96,7 @@ class ExtractionPanel(QWidget):
         self.open_button = QPushButton("Open files…")
         self.open_button.setObjectName("openButton")
         self.open_button.clicked.connect(self.open_dialog)
-        self.files_info = QLabel("Open a video (mp4, avi, mov, mkv) or a set of photos.")
+        self.files_info = QLabel("Open a video (mp4, avi, mov, mkv) or a set of photos, or drop them here.")
         self.files_info.setObjectName("muted")
         self.form = SourceForm()
         self.form.pick_place.connect(self.open_place_picker)
@@ -227,6 +235,16 @@ class ExtractionPanel(QWidget):
     def open_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Open videos or photos", "", FILE_FILTER)
         if paths:
+            self.open_paths(paths)
+
+    def dragEnterEvent(self, event) -> None:
+        if self._job is None and dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = dropped_paths(event.mimeData())
+        if self._job is None and paths:
+            event.acceptProposedAction()
             self.open_paths(paths)
 
     def open_paths(self, paths: list[str | Path]) -> None:

@@ -243,3 +243,39 @@ def test_the_map_opens_on_the_typed_place_and_cancel_keeps_the_field(qtbot, desk
     dialog.reject()
     assert panel.form.place_edit.text() == "34.100000,-117.900000"  # cancel leaves the field as it was
     panel.shutdown()
+
+
+def _drop(widget, paths):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    at = widget.rect().center()
+    enter = QDragEnterEvent(at, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    if not enter.isAccepted():
+        return False
+    QApplication.sendEvent(widget, QDropEvent(QPointF(at), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    return True
+
+
+def test_files_dropped_on_the_page_are_opened(qtbot, panel, photos, clip):
+    with qtbot.waitSignal(panel.files_hashed, timeout=10_000) as hashed:
+        assert _drop(panel, [photos, clip])  # a folder of photos and a video, as dragged from a file manager
+    assert sorted(f.name for f in hashed.args[0]) == ["car13.jpg", "dashcam.mp4", "us4.jpg"]
+    assert panel.form.table.rowCount() == 3
+
+
+def test_a_drop_is_refused_while_a_run_is_going(qtbot, desk, detective, photos, clip):
+    engine = StandInEngine(delay_s=0.5)
+    panel = make_panel(qtbot, desk, detective, engine)
+    _open(qtbot, panel, [clip])
+    _fill(panel)
+    qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    assert not _drop(panel, [photos])  # the opened files stay those being read
+    with qtbot.waitSignal(panel.extraction_cancelled, timeout=10_000):
+        panel.cancel()
+    assert panel.form.table.rowCount() == 1
+    panel.shutdown()
