@@ -217,7 +217,7 @@ def _line_read(r: LineReading, line: TextLine, tallest: float, edges: float, pla
 
 # A read with no digit whose letter holds a digit at this posterior is a serial with that
 # digit misread (SH0R7X read SH0RZX, the Z's place 0.29 a 7). The photos' vanity plates
-# (42 read exactly, FAMILY, CUST0M, N0G0DS, ...) leave a digit 0.011 of a place at most.
+# (36 read exactly: FAMILY, N0G0DS, DRIFTER, ...) leave a digit 0.011 of a place at most.
 _READ_DIGIT_SHARE = 0.2
 
 
