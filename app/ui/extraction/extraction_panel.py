@@ -14,7 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QLabel, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout,
+                               QWidget)
 
 from app.domain.accounts import Caller
 from app.domain.errors import PlateDeskError
@@ -27,6 +28,7 @@ from app.ui.common import card, primary
 from app.ui.extraction import review_model as rm
 from app.ui.extraction.review_model import ReviewModel
 from app.ui.extraction.place_picker import PlaceMap, PlacePickerDialog, place_text
+from app.ui.extraction.read_preview import PREVIEW_HEIGHT, ReadPreview
 from app.ui.extraction.source_form import SourceForm
 from app.ui.workers import WorkerPool
 
@@ -153,6 +155,9 @@ class ExtractionPanel(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(rm.FILE, QHeaderView.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.preview = ReadPreview()
+        self.table.selectionModel().selectionChanged.connect(self._show_selected)
+        self.model.modelReset.connect(self._show_selected)
 
         hint = QLabel("Double-click a plate to correct a misread (the OCR's text is kept beside it and the "
                       "correction is logged); untick <b>Keep</b> or press <b>Drop</b> for a false read.")
@@ -199,7 +204,18 @@ class ExtractionPanel(QWidget):
         review_title = QLabel("<b>Review</b>")
         review.addWidget(review_title)
         review.addWidget(hint)
-        review.addWidget(self.table, 1)
+        # The table takes what the preview leaves, down to a row or two; then the preview
+        # shrinks. The handle between them moves that line by hand.
+        self.table.setMinimumHeight(2 * self.table.verticalHeader().defaultSectionSize()
+                                    + self.table.horizontalHeader().sizeHint().height() + 4)
+        self.review_split = QSplitter(Qt.Vertical)
+        self.review_split.setChildrenCollapsible(False)
+        self.review_split.addWidget(self.table)
+        self.review_split.addWidget(self.preview)
+        self.review_split.setStretchFactor(0, 1)
+        self.review_split.setStretchFactor(1, 0)
+        self.review_split.setSizes([10_000, PREVIEW_HEIGHT])
+        review.addWidget(self.review_split, 1)
         review.addLayout(tools)
         review.addWidget(self.saved_box)
 
@@ -297,6 +313,10 @@ class ExtractionPanel(QWidget):
             self.rate_label.setText("Cancelling…")
 
     # --- review and save --------------------------------------------------------------------
+
+    def _show_selected(self) -> None:
+        rows = self._selected_rows()
+        self.preview.show_read(self.model.rows[rows[0]].read if len(rows) == 1 else None)
 
     def _selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()})

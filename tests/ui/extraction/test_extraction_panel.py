@@ -279,3 +279,30 @@ def test_a_drop_is_refused_while_a_run_is_going(qtbot, desk, detective, photos, 
         panel.cancel()
     assert panel.form.table.rowCount() == 1
     panel.shutdown()
+
+
+def test_the_selected_read_is_shown_large_with_its_plate_marked_on_the_frame(qtbot, panel, clip, shoot):
+    from app.ui.extraction.read_preview import PREVIEW_HEIGHT
+
+    _open(qtbot, panel, [clip])
+    with qtbot.waitSignal(panel.extracted, timeout=20_000) as done:
+        panel.run()
+    [read] = done.args[0]
+    preview = panel.preview
+    assert preview.placeholder.isVisible() and not preview.frame.isVisible()
+    panel.table.selectRow(0)
+    assert preview.read == read and preview.frame.isVisible()
+    crop, frame = preview.crop.pixmap(), preview.frame.pixmap()
+    assert crop.width() > 2 * rm.THUMB_MAX_WIDTH or crop.height() >= 100  # larger than the table's thumbnail
+    assert frame.height() == PREVIEW_HEIGHT == preview.height()  # a tall window gives it its full height
+    # The amber mark sits around the plate's box, scaled to the frame shown.
+    scale = frame.height() / 360
+    x, y, w, h = read.box
+    image = frame.toImage()
+    left_edge = [image.pixelColor(col, round((y + h / 2) * scale)) for col in range(max(0, round(x * scale) - 12),
+                                                                                  round(x * scale) + 1)]
+    assert any(c.red() > 200 and c.green() > 150 and c.blue() < 80 for c in left_edge)
+    assert f"frame {read.frame}" in preview.caption.text() and "dashcam.mp4" in preview.caption.text()
+    shoot(panel, "extraction-preview")
+    panel.table.clearSelection()
+    assert preview.placeholder.isVisible() and preview.read is None
