@@ -15,7 +15,7 @@ from app.domain.errors import PlateDeskError
 from app.services.about import gather as gather_about
 from app.ui.about_dialog import AboutDialog
 from app.ui.account_dialog import ChangePasswordDialog, IdleLockDialog
-from app.ui.common import show_error, show_info, ui_settings
+from app.ui.common import confirm, show_error, show_info, ui_settings
 from app.ui.lock import LOCKED_TITLE, IdleLock, LockScreen
 from app.ui.policy_dialog import PolicyDialog
 from app.ui.sections import AccessGatePanel, Section, sections_for
@@ -99,10 +99,10 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(lambda: self.idle_lock.lock_now("You locked the session."))
         self.logout_action = QAction("Log out", self)
-        self.logout_action.triggered.connect(lambda: self.log_out(""))
+        self.logout_action.triggered.connect(lambda: self.may_leave("Log out") and self.log_out(""))
         self.quit_action = QAction("Quit", self)
         self.quit_action.setShortcut(QKeySequence.Quit)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(lambda: self.may_leave("Quit") and self.close())
         for action in (self.change_password_action, self.idle_action, self.lock_action, None, self.logout_action,
                        self.quit_action):
             session.addSeparator() if action is None else session.addAction(action)
@@ -290,8 +290,23 @@ class MainWindow(QMainWindow):
         self.close()
         self.logged_out.emit(message)
 
+    def may_leave(self, doing: str) -> bool:
+        """True when no page holds unsaved work, or the user agrees to lose it (`doing`: Quit, Log out).
+
+        Asked only when the user leaves: a lock or a forced log-out must not wait on a question.
+        """
+        lost = [work for panel in self.panels.values() if (work := getattr(panel, "unsaved_work", lambda: "")())]
+        if not lost:
+            return True
+        return confirm(self, "Work not saved", f"{'; '.join(lost).capitalize()}. {doing} discards it.",
+                       f"Discard and {doing.lower()}")
+
     def closeEvent(self, event) -> None:
         quitting = not self._ended
+        # The window's own close button: ask as the Quit menu does.
+        if quitting and event.spontaneous() and not self.may_leave("Quit"):
+            event.ignore()
+            return
         self._end_session()
         super().closeEvent(event)
         if quitting:

@@ -127,3 +127,31 @@ def test_the_policy_can_be_reread_from_the_help_menu(qtbot, desk):
     assert dialog.isVisible() and dialog.accept_button.text() == "Close"
     with qtbot.waitSignal(dialog.rejected):
         dialog.accept_button.click()
+
+
+def test_quitting_or_logging_out_with_reads_not_saved_asks_first(qtbot, desk, monkeypatch):
+    import cv2
+
+    from app.recognition.reads import ExtractedRead
+    from tests.ui.extraction.fakes import SCENES
+
+    asked: list[str] = []
+    answer = {"go": False}
+    monkeypatch.setattr("app.ui.main_window.confirm", lambda parent, title, text, action: asked.append(text)
+                        or answer["go"])
+    detective = desk.make_user("dkim", [Role.DETECTIVE])
+    window = _window(qtbot, desk, detective)
+    panel = window.show_section("extraction")
+    image = cv2.imread(str(SCENES / "car13.jpg"))
+    read = ExtractedRead("car13.jpg", "0" * 64, "7ABC123", "7ABC123", 0.9, 0, 0.0, (10, 10, 80, 30),
+                         cv2.imencode(".png", image[10:40, 10:90])[1].tobytes(),
+                         cv2.imencode(".jpg", image)[1].tobytes())
+    panel.model.set_reads([read])  # as an extraction leaves them for review
+
+    window.quit_action.trigger()
+    window.logout_action.trigger()
+    assert len(asked) == 2 and "1 read of the last extraction not saved" in asked[0]
+    assert window.isVisible()  # the user chose to keep reviewing
+    answer["go"] = True
+    with qtbot.waitSignal(window.logged_out, timeout=5_000):
+        window.logout_action.trigger()

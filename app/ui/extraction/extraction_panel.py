@@ -24,7 +24,7 @@ from app.jobs import Progress
 from app.recognition.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from app.services.cases import CaseService
 from app.services.extraction import LOADING_MODEL, ExtractionService, SourceFile
-from app.ui.common import card, primary
+from app.ui.common import card, confirm, primary
 from app.ui.extraction import review_model as rm
 from app.ui.extraction.review_model import ReviewModel
 from app.ui.extraction.place_picker import PlaceMap, PlacePickerDialog, place_text
@@ -249,6 +249,8 @@ class ExtractionPanel(QWidget):
     # --- opening and hashing ------------------------------------------------------------
 
     def open_dialog(self) -> None:
+        if not self.may_discard_reads("open other files"):
+            return
         paths, _ = QFileDialog.getOpenFileNames(self, "Open videos or photos", "", FILE_FILTER)
         if paths:
             self.open_paths(paths)
@@ -261,7 +263,8 @@ class ExtractionPanel(QWidget):
         paths = dropped_paths(event.mimeData())
         if self._job is None and paths:
             event.acceptProposedAction()
-            self.open_paths(paths)
+            if self.may_discard_reads("open the dropped files"):
+                self.open_paths(paths)
 
     def open_paths(self, paths: list[str | Path]) -> None:
         """Hash the files at once, before anything else reads them; then show them in the form."""
@@ -288,7 +291,7 @@ class ExtractionPanel(QWidget):
     # --- extraction -----------------------------------------------------------------------
 
     def run(self) -> None:
-        if self._job is not None or not self.files:
+        if self._job is not None or not self.files or not self.may_discard_reads("read the files again"):
             return
         self._set_error("")
         self.saved_box.hide()
@@ -313,6 +316,18 @@ class ExtractionPanel(QWidget):
             self.rate_label.setText("Cancelling…")
 
     # --- review and save --------------------------------------------------------------------
+
+    def unsaved_work(self) -> str:
+        """What would be lost if the page went now ('' when nothing): reads reviewed, not saved."""
+        n = self.model.kept() if self.model.rows and not self.model.locked else 0
+        return f"{n} read{'s' if n != 1 else ''} of the last extraction not saved" if n else ""
+
+    def may_discard_reads(self, doing: str) -> bool:
+        """True when there is nothing unsaved, or the user agrees to lose it in order to do `doing`."""
+        lost = self.unsaved_work()
+        return not lost or confirm(self, "Reads not saved",
+                                   f"There {'is' if lost.startswith('1 ') else 'are'} {lost}. To {doing}, "
+                                   "they are discarded: nothing of them is stored.", "Discard them")
 
     def _show_selected(self) -> None:
         rows = self._selected_rows()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from sqlalchemy import func, select
@@ -306,3 +308,46 @@ def test_the_selected_read_is_shown_large_with_its_plate_marked_on_the_frame(qtb
     shoot(panel, "extraction-preview")
     panel.table.clearSelection()
     assert preview.placeholder.isVisible() and preview.read is None
+
+
+def test_reads_not_saved_are_not_discarded_without_asking(qtbot, panel, clip, photos, monkeypatch):
+    asked: list[str] = []
+    answer = {"discard": False}
+
+    def confirm(parent, title, text, action):
+        asked.append(text)
+        return answer["discard"]
+
+    monkeypatch.setattr("app.ui.extraction.extraction_panel.confirm", confirm)
+    _open(qtbot, panel, [clip])
+    with qtbot.waitSignal(panel.extracted, timeout=20_000):
+        panel.run()
+    assert panel.unsaved_work() == "1 read of the last extraction not saved"
+
+    panel.run()  # read again: asked, and told no
+    assert asked and "1 read of the last extraction not saved" in asked[-1]
+    assert panel._job is None and panel.model.rowCount() == 1
+    assert _drop(panel, [photos])  # taken, but the user keeps reviewing
+    assert len(asked) == 2 and [f.name for f in panel.files] == ["dashcam.mp4"]
+
+    panel.model.set_keep([0], False)  # a dropped read is no loss: nothing to ask
+    assert panel.unsaved_work() == ""
+    panel.model.set_keep([0], True)
+    answer["discard"] = True
+    with qtbot.waitSignal(panel.files_hashed, timeout=10_000):
+        assert _drop(panel, [photos])
+    assert len(asked) == 3 and sorted(f.name for f in panel.files) == ["car13.jpg", "us4.jpg"]
+    assert panel.model.rowCount() == 0
+
+
+def test_saved_reads_leave_nothing_to_ask_about(qtbot, panel, clip, monkeypatch):
+    monkeypatch.setattr("app.ui.extraction.extraction_panel.confirm", lambda *a: pytest.fail("asked"))
+    _open(qtbot, panel, [clip])
+    with qtbot.waitSignal(panel.extracted, timeout=20_000):
+        panel.run()
+    _fill(panel)
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        panel.save()
+    assert panel.unsaved_work() == ""
+    with qtbot.waitSignal(panel.extracted, timeout=20_000):
+        panel.run()
