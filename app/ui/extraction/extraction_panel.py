@@ -1,11 +1,13 @@
 """Video and photo extraction: open files, read their plates off-thread, review, save.
 
-`ExtractionPanel(extraction, cases, caller)`; the section's factory is
-`app.ui.extraction.extraction_section`. Opening files hashes them at once (the SHA-256 is
-recorded before anything else reads them). Extraction runs on one job pool of one thread (one
-OCR model in memory) with a progress bar, frames per second, time left and Cancel. The reads
-then wait in the review table, where a misread is corrected and a false read unticked, until
-Save stores them through the service, which checks the role and writes the access records.
+`ExtractionPanel(extraction, cases, caller, place_map)`; the section's factory is
+`app.ui.extraction.extraction_section`. Opening files (the button, or a drop) hashes them at
+once (the SHA-256 is recorded before anything else reads them); the place can be typed or
+picked on the map. Extraction runs on one job pool of one thread (one OCR model in memory)
+with a progress bar, frames per second, time left and Cancel. The reads then wait in the
+review table, the selected one shown large under it, where a misread is corrected and a false
+read unticked, until Save stores them through the service, which checks the role and writes
+the access records. Reads not saved are not discarded without asking.
 """
 from __future__ import annotations
 
@@ -234,10 +236,10 @@ class ExtractionPanel(QWidget):
         """The map, on the typed place if there is one; its pick fills the place field."""
         sources = []
         if self.place_map.list_sources is not None:
-            try:
+            try:  # a short query of the cameras table, not worth a worker
                 sources = self.place_map.list_sources()
             except PlateDeskError:
-                sources = []  # the cameras only help to find one's way: the map works without them
+                pass  # the cameras only help to find one's way: the map works without them
         dialog = PlacePickerDialog(self.place_map.tile_url, self.place_map.tile_cache, sources,
                                    self.form.typed_place(), self)
         dialog.accepted.connect(lambda: self.form.set_place_text(place_text(dialog.place)))
