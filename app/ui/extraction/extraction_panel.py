@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
                                QLabel, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
@@ -162,7 +163,8 @@ class ExtractionPanel(QWidget):
         self.model.modelReset.connect(self._show_selected)
 
         hint = QLabel("Double-click a plate to correct a misread (the OCR's text is kept beside it and the "
-                      "correction is logged); untick <b>Keep</b> or press <b>Drop</b> for a false read.")
+                      "correction is logged); untick <b>Keep</b> or press <b>Drop</b> (or Delete) for a false "
+                      "read.")
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         self.drop_button = QPushButton("Drop selected")
@@ -171,6 +173,9 @@ class ExtractionPanel(QWidget):
         self.keep_button = QPushButton("Keep selected")
         self.keep_button.setObjectName("keepButton")
         self.keep_button.clicked.connect(lambda: self.model.set_keep(self._selected_rows(), True))
+        # Delete drops, as in a file list; the rows stay, struck through, for Keep to take back.
+        drop_key = QShortcut(QKeySequence.Delete, self.table, context=Qt.WidgetShortcut)
+        drop_key.activated.connect(self.drop_button.click)
         self.review_info = QLabel("No reads yet.")
         self.review_info.setObjectName("reviewInfo")
         self.save_button = primary(QPushButton("Save reads"))

@@ -351,3 +351,15 @@ def test_saved_reads_leave_nothing_to_ask_about(qtbot, panel, clip, monkeypatch)
     assert panel.unsaved_work() == ""
     with qtbot.waitSignal(panel.extracted, timeout=20_000):
         panel.run()
+
+
+def test_delete_drops_the_selected_read_and_keep_takes_it_back(qtbot, panel, clip):
+    _open(qtbot, panel, [clip])
+    with qtbot.waitSignal(panel.extracted, timeout=20_000):
+        panel.run()
+    panel.table.setFocus()
+    panel.table.selectRow(0)
+    qtbot.keyClick(panel.table, Qt.Key_Delete)
+    assert not panel.model.rows[0].keep and "1 dropped" in panel.review_info.text()
+    qtbot.mouseClick(panel.keep_button, Qt.LeftButton)
+    assert panel.model.rows[0].keep
