@@ -162,9 +162,8 @@ class ExtractionPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.model.modelReset.connect(self._show_selected)
 
-        hint = QLabel("Double-click a plate to correct a misread (the OCR's text is kept beside it and the "
-                      "correction is logged); untick <b>Keep</b> or press <b>Drop</b> (or Delete) for a false "
-                      "read.")
+        hint = QLabel("Double-click a plate to correct a misread (the OCR's text is kept, the correction "
+                      "logged); untick <b>Keep</b> or press <b>Drop</b> or Delete for a false read.")
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         self.drop_button = QPushButton("Drop selected")
