@@ -324,7 +324,9 @@ class ExtractionPanel(QWidget):
     # --- review and save --------------------------------------------------------------------
 
     def unsaved_work(self) -> str:
-        """What would be lost if the page went now ('' when nothing): reads reviewed, not saved."""
+        """What would be lost if the page went now ('' when nothing): a run, or reads not saved."""
+        if self._job is not None and self._phase == "extract":
+            return "an extraction still running"
         n = self.model.kept() if self.model.rows and not self.model.locked else 0
         return f"{n} read{'s' if n != 1 else ''} of the last extraction not saved" if n else ""
 

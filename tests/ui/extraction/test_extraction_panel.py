@@ -277,6 +277,7 @@ def test_a_drop_is_refused_while_a_run_is_going(qtbot, desk, detective, photos, 
     _fill(panel)
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     assert not _drop(panel, [photos])  # the opened files stay those being read
+    assert panel.unsaved_work() == "an extraction still running"  # quitting now would ask
     with qtbot.waitSignal(panel.extraction_cancelled, timeout=10_000):
         panel.cancel()
     assert panel.form.table.rowCount() == 1
