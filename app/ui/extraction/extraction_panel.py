@@ -334,8 +334,8 @@ class ExtractionPanel(QWidget):
         """True when there is nothing unsaved, or the user agrees to lose it in order to do `doing`."""
         lost = self.unsaved_work()
         return not lost or confirm(self, "Reads not saved",
-                                   f"There {'is' if lost.startswith('1 ') else 'are'} {lost}. To {doing}, "
-                                   "they are discarded: nothing of them is stored.", "Discard them")
+                                   f"{lost.capitalize()}; to {doing}, it is discarded (nothing of it is stored).",
+                                   "Discard them")
 
     def _show_selected(self) -> None:
         rows = self._selected_rows()

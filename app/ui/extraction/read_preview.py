@@ -7,7 +7,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from app.recognition.reads import ExtractedRead
+from app.recognition.reads import Box, ExtractedRead
 
 # A strip under the review table: the table keeps the page's width for its columns.
 PREVIEW_HEIGHT = 132
@@ -27,6 +27,7 @@ class ReadPreview(QWidget):
         self.setMinimumHeight(MIN_PREVIEW_HEIGHT)
         self.setMaximumHeight(PREVIEW_HEIGHT)
         self._drawn_height = 0
+        self._crop_image = self._frame_image = QImage()
         self.read: ExtractedRead | None = None
         self.placeholder = QLabel("Select a read to see its plate enlarged and the frame it was read in.")
         self.placeholder.setObjectName("muted")
@@ -56,8 +57,8 @@ class ReadPreview(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.height() != self._drawn_height:
-            self.show_read(self.read)
+        if self.read is not None and self.height() != self._drawn_height:
+            self._draw()
 
     def show_read(self, read: ExtractedRead | None) -> None:
         self.read = read
@@ -66,37 +67,42 @@ class ReadPreview(QWidget):
             label.setVisible(read is not None)
         if read is None:
             return
-        height = self._drawn_height = max(MIN_PREVIEW_HEIGHT, min(PREVIEW_HEIGHT, self.height()))
-        crop = QPixmap()
-        crop.loadFromData(read.crop_png, "PNG")
-        if not crop.isNull():
-            crop = crop.scaled(CROP_MAX_WIDTH, height, Qt.KeepAspectRatio, Qt.SmoothTransformation)
-        self.crop.setPixmap(crop)
-        self.crop.setFixedWidth(crop.width())
-        frame = marked_frame(read, height)
-        self.frame.setPixmap(frame)
-        self.frame.setFixedWidth(frame.width())
+        # Decoded once per read: a drag of the splitter only scales them again.
+        self._crop_image = QImage.fromData(read.crop_png, "PNG")
+        self._frame_image = QImage.fromData(read.frame_jpeg, "JPG")
         where = "a photo" if read.t_video_s == 0 and read.frame == 0 else (
             f"frame {read.frame} at {read.t_video_s:.1f} s, seen in {read.frames_seen} "
             f"frame{'s' if read.frames_seen != 1 else ''}")
         self.caption.setText(f"{Path(read.file).name}: {where}.<br>The amber box marks where the plate was read.")
+        self._draw()
+
+    def _draw(self) -> None:
+        height = self._drawn_height = max(MIN_PREVIEW_HEIGHT, min(PREVIEW_HEIGHT, self.height()))
+        crop = QPixmap()
+        if not self._crop_image.isNull():
+            crop = QPixmap.fromImage(self._crop_image.scaled(CROP_MAX_WIDTH, height, Qt.KeepAspectRatio,
+                                                             Qt.SmoothTransformation))
+        self.crop.setPixmap(crop)
+        self.crop.setFixedWidth(crop.width())
+        frame = marked_frame(self._frame_image, self.read.box, height)
+        self.frame.setPixmap(frame)
+        self.frame.setFixedWidth(frame.width())
 
 
-def marked_frame(read: ExtractedRead, height: int) -> QPixmap:
-    """The read's frame scaled to `height`, the plate's box drawn on it."""
-    image = QImage.fromData(read.frame_jpeg, "JPG")
+def marked_frame(image: QImage, box: Box, height: int) -> QPixmap:
+    """A read's frame scaled to `height`, the plate's `box` (frame pixels) drawn on it."""
     if image.isNull():
         return QPixmap()
     scale = height / image.height()
     scaled = image.scaledToHeight(height, Qt.SmoothTransformation)
-    x, y, w, h = read.box
+    x, y, w, h = box
     painter = QPainter(scaled)
     # A margin around the number, so the mark does not cover the characters it points at.
     pad = max(3, round(0.25 * h * scale))
-    box = QRect(round(x * scale) - pad, round(y * scale) - pad, round(w * scale) + 2 * pad, round(h * scale) + 2 * pad)
+    mark = QRect(round(x * scale) - pad, round(y * scale) - pad, round(w * scale) + 2 * pad, round(h * scale) + 2 * pad)
     painter.setPen(QPen(MARK_EDGE, 4))
-    painter.drawRect(box)
+    painter.drawRect(mark)
     painter.setPen(QPen(MARK, 2))
-    painter.drawRect(box)
+    painter.drawRect(mark)
     painter.end()
     return QPixmap.fromImage(scaled)
