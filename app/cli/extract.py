@@ -3,7 +3,9 @@
     extract FILE_OR_DIR … [--json] [--save --start ISO --at LAT,LON --source NAME --case C --purpose TEXT]
 
 Every file and folder is read in one run with one OCR model. Even a run that saves nothing
-reaches ALPR data, so it needs a log-in and writes an "extract" access record.
+reaches ALPR data, so it needs a log-in and writes an "extract" access record. A file that
+cannot be decoded is skipped with a `warning:` line on standard error and the others are
+read; when none can be, the run fails.
 """
 from __future__ import annotations
 
@@ -53,6 +55,10 @@ def _extract(args, services, caller) -> int:
     warnings.filterwarnings("ignore", module=r"torch(\.|$)")
     progress = stderr_progress() if sys.stderr.isatty() else no_progress
     files = hash_files(args.paths)
+    if any(not f.problem for f in files):  # else the error line below names them all
+        for f in files:
+            if f.problem:
+                print(f"warning: {f.path} is skipped: {f.problem}", file=sys.stderr)
     reads = service.extract(caller, [f.path for f in files], progress, files=files)
     ids: list[int | None] = [None] * len(reads)
     if args.save and reads:
@@ -70,5 +76,7 @@ def _extract(args, services, caller) -> int:
                   f"{read.plate:<9} {read.confidence:.2f}{saved}")
     if not args.json:
         note = f", {len([i for i in ids if i is not None])} saved" if args.save else ""
-        print(f"{len(reads)} reads from {len(files)} files{note}", file=sys.stderr)
+        skipped = sum(1 for f in files if f.problem)
+        note += f", {skipped} skipped" if skipped else ""
+        print(f"{len(reads)} reads from {len(files) - skipped} files{note}", file=sys.stderr)
     return EXIT_OK

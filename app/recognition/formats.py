@@ -83,7 +83,8 @@ _MARKS = re.compile(r"\d{1,2}\s*:\s*\d{2}|\d{1,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\s*\d
                     r"|\d{2,4}\s*[/\-]\s*\d{1,2}\s*[/\-]\W*$"  # a date the line's end cut: 14-06-
                     r"|^\W*(\(?\d{3}\)?\W{0,2})?\d{3}\s*-\s*\d{4}\W*$"
                     r"|\d\s*[+*]\s*\d"  # a small dash (a phone number's) read as + or *
-                    r"|\d{1,2}\s*\.\s*\d{2}\s*\.\s*\d{2}")  # a clock or date dotted twice: 06.36.41
+                    r"|\d{1,2}\s*\.\s*\d{2}\s*\.\s*\d{2}"  # a clock or date dotted twice: 06.36.41
+                    r"|\d{2}\s*[.:]\s*\d{2}\s*:\W*$")  # a clock the line's end cut after its minutes: 08.24:
 
 
 _DAY_AND_TIME = re.compile(r"\d{2}([01]\d|2[0-3])[0-5]\d[0-5]\d")

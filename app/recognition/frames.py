@@ -34,7 +34,7 @@ class VideoFrames:
         self.path = path
         self.cap = cv2.VideoCapture(str(path))
         if not self.cap.isOpened():
-            raise ValueError(f"cannot open video {path}")
+            raise ValueError(f"{Path(path).name} cannot be decoded as a video")
         fps = self.cap.get(cv2.CAP_PROP_FPS)
         self.fps = fps if fps and fps > 0 and fps < 1000 else 30.0
         self.frame_count = max(0, int(self.cap.get(cv2.CAP_PROP_FRAME_COUNT)))

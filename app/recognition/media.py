@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,6 +12,11 @@ VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".avi", ".mkv"})
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
 
 _MP4_EPOCH = datetime(1904, 1, 1, tzinfo=timezone.utc)
+
+# OpenCV's FFmpeg backend prints libav's own complaints about a damaged file ("moov atom
+# not found") to standard error, where the command line promises one line per problem:
+# why_unreadable says what is wrong in words. Read by OpenCV when it first opens a video.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 
 def is_video(path: Path) -> bool:
@@ -31,6 +37,37 @@ def media_files(paths: Iterable[str | Path]) -> list[Path]:
             out.append(p)
     seen: set[Path] = set()
     return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+
+
+def why_unreadable(path: Path) -> str | None:
+    """Why the file cannot be read as the video or photo its name says; None when it can.
+
+    Checked when a file is opened, so that the user hears of a damaged or mislabelled file
+    before a run, and the run reads the other files instead of stopping at it. A video is
+    opened and its first frame decoded; a photo is decoded at an eighth of its size where
+    the format allows (JPEG), which still reads the whole stream, so a cut-off file shows.
+    """
+    if path.stat().st_size == 0:
+        return "the file is empty"
+    if is_video(path):
+        import cv2
+
+        cap = cv2.VideoCapture(str(path))
+        try:
+            if not cap.isOpened() or not cap.read()[0]:
+                return "it cannot be decoded as a video (damaged, incomplete or not a video)"
+        finally:
+            cap.release()
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            img.draft("RGB", (max(1, img.width // 8), max(1, img.height // 8)))
+            img.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return "it cannot be decoded as a picture (damaged, incomplete or not a picture)"
+    return None
 
 
 def sha256_file(path: Path, check: Callable[[], None] | None = None, chunk: int = 1 << 22) -> str:

@@ -40,7 +40,7 @@ from app.domain.plates import normalise_plate
 from app.domain.roles import Permission
 from app.jobs import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
 from app.recognition import ExtractedRead, recording_start
-from app.recognition.media import is_video, media_files
+from app.recognition.media import is_video, media_files, why_unreadable
 from app.services.access import Gate, facts
 from app.services.search import require_purpose
 
@@ -64,6 +64,7 @@ class SourceFile:
     kind: str  # "video" | "photo"
     size_bytes: int
     recorded_start: datetime | None  # naive UTC; None when the file does not say
+    problem: str | None = None  # why it cannot be read (media.why_unreadable); such a file is skipped
 
     @property
     def name(self) -> str:
@@ -116,8 +117,10 @@ def hash_files(paths: Iterable[str | Path], progress: ProgressCallback = no_prog
                cancel: CancelToken | None = None) -> list[SourceFile]:
     """SHA-256 of every video and photo among `paths` (folders expanded), before anything else.
 
-    Raises ValidationError for a path that does not exist or when nothing readable is given;
-    progress counts bytes, and `cancel` is checked every 4 MB.
+    Raises ValidationError for a path that does not exist or when no video or photo is given;
+    progress counts bytes, and `cancel` is checked every 4 MB. A file that cannot be decoded
+    (damaged, cut off, or not what its name says) is hashed too, as it was handed over, and
+    carries the reason in `problem`: `extract` skips it and reads the others.
     """
     given = [Path(p) for p in paths]
     missing = [str(p) for p in given if not p.exists()]
@@ -139,7 +142,7 @@ def hash_files(paths: Iterable[str | Path], progress: ProgressCallback = no_prog
                 cancel.raise_if_cancelled()
                 progress(Progress(done, total, f"hashing {path.name}"))
         out.append(SourceFile(str(path), digest.hexdigest(), "video" if is_video(path) else "photo",
-                              path.stat().st_size, media_start(path)))
+                              path.stat().st_size, media_start(path), why_unreadable(path)))
     progress(Progress(total, total, "hashed"))
     return out
 
@@ -186,14 +189,21 @@ class ExtractionService:
         """Read the plates of videos and photos (files or folders), one model for the whole run.
 
         The files are hashed first (or `files`, from an earlier `hash_files`, are used), then the
-        caller is checked for Permission.EXTRACT_VIDEO, then the pipeline runs. A read whose file
-        no longer has the hash recorded first stops the run (the file changed under us). The
-        "extract" access record holds the files' hashes and the number of reads; a cancel raises
-        Cancelled (recorded as a stopped access) and returns nothing.
+        caller is checked for Permission.EXTRACT_VIDEO, then the pipeline runs on the files that
+        can be decoded (a file with a `problem` is skipped; ValidationError when none can be). A
+        read whose file no longer has the hash recorded first stops the run (the file changed
+        under us). The "extract" access record holds the files' hashes, the skipped files' reasons
+        and the number of reads; a cancel raises Cancelled (recorded as a stopped access) and
+        returns nothing.
         """
         cancel = cancel or CancelToken()
         files = list(files) if files is not None else hash_files(paths, cancel=cancel)
-        elements = {"files": [{"file": f.name, "sha256": f.sha256, "kind": f.kind} for f in files]}
+        readable = [f for f in files if not f.problem]
+        if not readable:
+            raise ValidationError("None of the files can be read: "
+                                  + "; ".join(f"{f.name}: {f.problem}" for f in files) + ".")
+        elements = {"files": [{"file": f.name, "sha256": f.sha256, "kind": f.kind}
+                              | ({"skipped": f.problem} if f.problem else {}) for f in files]}
         caller = self._gate.require(caller, Permission.EXTRACT_VIDEO, action="extract", query=elements)
         expected = {str(Path(f.path).resolve()): f.sha256 for f in files}
         reads: list[ExtractedRead] = []
@@ -203,7 +213,7 @@ class ExtractionService:
             progress(Progress(0, 1, LOADING_MODEL))
             engine = self.warm_engine()
             cancel.raise_if_cancelled()
-            for read in iter_extract([f.path for f in files], engine, progress, cancel, sample_fps=sample_fps):
+            for read in iter_extract([f.path for f in readable], engine, progress, cancel, sample_fps=sample_fps):
                 recorded = expected.get(str(Path(read.file).resolve()))
                 if recorded is not None and recorded != read.file_sha256:
                     raise ValidationError(f"{Path(read.file).name} changed after it was hashed; "
@@ -212,6 +222,9 @@ class ExtractionService:
         except Cancelled:
             self._record_extract(caller, elements, Outcome.FAILED, len(reads), "cancelled by the user")
             raise
+        except ValueError as exc:  # a file that passed the check at opening and then failed to decode
+            self._record_extract(caller, elements, Outcome.FAILED, len(reads), str(exc)[:500])
+            raise ValidationError(f"{exc}; nothing was kept from this run.") from exc
         except Exception as exc:  # the access happened even when the run failed: record it, then report
             self._record_extract(caller, elements, Outcome.FAILED, len(reads), str(exc)[:500])
             raise

@@ -242,3 +242,34 @@ def test_a_file_changed_after_hashing_stops_the_run(services, extraction, detect
         extraction.extract(detective, [clip], files=files)
     [record] = _audit(services, "extract")
     assert record.outcome == "failed"
+
+
+def test_a_damaged_or_mislabelled_file_is_skipped_and_the_others_are_read(services, extraction, detective,
+                                                                           clip, tmp_path):
+    folder = clip.parent
+    (folder / "renamed.mp4").write_text("minutes of the meeting")
+    (folder / "empty.avi").write_bytes(b"")
+    (folder / "cut.jpg").write_bytes((SCENES / "car13.jpg").read_bytes()[:4000])  # a copy cut short
+    files = hash_files([folder])
+    problems = {f.name: f.problem for f in files}
+    assert problems["dashcam.mp4"] is None
+    assert "cannot be decoded as a video" in problems["renamed.mp4"]
+    assert problems["empty.avi"] == "the file is empty"
+    assert "cannot be decoded as a picture" in problems["cut.jpg"]
+    # Each is hashed all the same: it was handed over, and the record says what it was.
+    assert {f.name: f.sha256 for f in files}["renamed.mp4"] == hashlib.sha256(b"minutes of the meeting").hexdigest()
+
+    reads = extraction.extract(detective, [folder], files=files)
+    assert [r.plate for r in reads] == ["7ABC123"]
+    [record] = _audit(services, "extract")
+    assert record.outcome == "ok" and record.result_count == 1
+    skipped = {f["file"]: f.get("skipped") for f in json.loads(record.query)["files"]}
+    assert skipped["dashcam.mp4"] is None and skipped["empty.avi"] == "the file is empty"
+    assert "cannot be decoded" in skipped["renamed.mp4"] and "cannot be decoded" in skipped["cut.jpg"]
+
+
+def test_a_run_with_no_readable_file_fails_before_reaching_any_data(services, extraction, detective, tmp_path):
+    (tmp_path / "renamed.mp4").write_text("minutes of the meeting")
+    with pytest.raises(ValidationError, match="None of the files can be read: renamed.mp4"):
+        extraction.extract(detective, [tmp_path])
+    assert _audit(services, "extract") == []

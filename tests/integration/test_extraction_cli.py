@@ -82,3 +82,19 @@ def test_json_and_save_with_the_real_model(cli, make_user, services, media, db_u
     with services.db.transaction() as s:
         read = s.get(PlateRead, photo[0]["id"])
         assert read.captured_at.isoformat() == "2026-05-06T14:08:00"  # -07:00 stored as UTC
+
+
+def test_a_damaged_file_is_a_warning_and_the_others_are_read(cli, make_user, media):
+    make_user("det.ruiz", Role.DETECTIVE)
+    (media / "dashcam.mp4").unlink()  # the photo alone keeps the real model's run short
+    (media / "renamed.mp4").write_text("not a video")
+    run = cli("extract", str(media), "--json")
+    assert run.returncode == 0, run.stderr
+    assert [json.loads(line)["plate"] for line in run.stdout.splitlines()] == ["EMR7094"]
+    assert run.stderr.strip() == (f"warning: {media / 'renamed.mp4'} is skipped: it cannot be decoded as a video "
+                                  "(damaged, incomplete or not a video)")  # and nothing from the decoder itself
+    nothing = cli("extract", str(media / "renamed.mp4"), "--json")
+    assert nothing.returncode == 1 and nothing.stdout == ""
+    assert nothing.stderr.strip().splitlines() == [
+        "error: None of the files can be read: renamed.mp4: it cannot be decoded as a video "
+        "(damaged, incomplete or not a video)."]

@@ -74,6 +74,8 @@ def test_ctc_decoding_folds_lower_case_and_drops_punctuation():
     ("114-06-", True), ("14-06-", True), ("123-45", False), ("ABC-12-", False),
     # A source photo's own clock, its colons read as dots; one dot is a plate's emblem.
     ("01 06.36.41", True), ("06.36.41", True), ("12.345", False), ("WY 12.3456", False),
+    # A photo's own clock cut after its minutes (…05-10 08:24:37 read from its middle).
+    ("5-10 08.24:", True), ("08:24:", True), ("12.34", False), ("AB 12.34", False),
 ])
 def test_a_general_readers_punctuation_marks_clocks_dates_and_phone_numbers(raw, marked):
     # The stock reader takes an emblem between digit groups for a comma or a dot (NH,

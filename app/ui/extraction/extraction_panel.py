@@ -289,7 +289,14 @@ class ExtractionPanel(QWidget):
         videos = sum(1 for f in files if f.kind == "video")
         parts = [f"{videos} video{'s' * (videos != 1)}" if videos else "",
                  f"{len(files) - videos} photo{'s' * (len(files) - videos != 1)}" if len(files) > videos else ""]
-        self.files_info.setText(" and ".join(p for p in parts if p) + " opened; SHA-256 recorded.")
+        text = " and ".join(p for p in parts if p) + " opened; SHA-256 recorded."
+        unreadable = [f for f in files if f.problem]
+        if unreadable:
+            names = ", ".join(f.name for f in unreadable[:3]) + (", …" if len(unreadable) > 3 else "")
+            text += (f" {len(unreadable)} cannot be read and will be skipped: {names}." if len(unreadable) < len(files)
+                     else " None of them can be read: damaged, incomplete or not what the name says.")
+        self.files_info.setText(text)
+        self.files_info.setToolTip("\n".join(f"{f.name}: {f.problem}" for f in unreadable))
         self.progress.setValue(0)
         self.rate_label.setText("")
         self.files_hashed.emit(files)
@@ -456,7 +463,7 @@ class ExtractionPanel(QWidget):
         rows = bool(self.model.rows)
         selected = bool(self.table.selectionModel().selectedRows()) if hasattr(self, "table") else False
         self.open_button.setEnabled(not busy)
-        self.run_button.setEnabled(not busy and bool(self.files))
+        self.run_button.setEnabled(not busy and any(not f.problem for f in self.files))
         self.cancel_button.setEnabled(busy and self._phase in ("hash", "extract"))
         locked = self.model.locked
         self.drop_button.setEnabled(not busy and selected and not locked)

@@ -50,6 +50,7 @@ class FilesTable(QTableWidget):
         self.setObjectName("filesTable")
         self.setHorizontalHeaderLabels(["File", "Kind", "SHA-256", f"Recording start ({zone_name()})"])
         self._starts: dict[int, datetime | None] = {}  # row -> naive UTC start
+        self._problems: dict[int, str | None] = {}  # row -> why the file cannot be read
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.setAlternatingRowColors(True)
@@ -65,17 +66,28 @@ class FilesTable(QTableWidget):
     def show_files(self, files: list[SourceFile], starts: dict[str, datetime | None]) -> None:
         self.setRowCount(len(files))
         self._starts = {}
+        self._problems = {}
         for row, f in enumerate(files):
             name = QTableWidgetItem(f.name)
             name.setToolTip(f.path)
             sha = QTableWidgetItem(f"{f.sha256[:16]}…")
             sha.setToolTip(f"SHA-256 {f.sha256}\nrecorded when the file was opened, before it was read")
             sha.setFont(_mono())
-            for col, item in enumerate((name, QTableWidgetItem(f.kind), sha)):
+            kind = QTableWidgetItem(f"{f.kind} · cannot be read" if f.problem else f.kind)
+            if f.problem:
+                kind.setForeground(Qt.darkRed)
+                kind.setToolTip(f"Skipped when the plates are read: {f.problem}.")
+            for col, item in enumerate((name, kind, sha)):
                 self.setItem(row, col, item)
+            self._problems[row] = f.problem
             self.set_start(row, starts.get(f.path), from_file=starts.get(f.path) == f.recorded_start)
 
     def set_start(self, row: int, start: datetime | None, from_file: bool = False) -> None:
+        if self._problems.get(row):
+            item = QTableWidgetItem("— skipped")
+            item.setToolTip("The file cannot be read, so no start time is needed")
+            self.setItem(row, 3, item)
+            return
         item = QTableWidgetItem(local_text(start) if start else "— give the start time")
         if start is None:
             item.setForeground(Qt.darkRed)
@@ -230,7 +242,7 @@ class SourceForm(QWidget):
     def save_facts(self) -> tuple[dict[str, datetime], GeoPoint, str, str, str]:
         """(starts, place, source name, purpose, case number), or ValidationError naming what is missing."""
         self._start_edited()
-        missing = [f.name for f in self.files if self.starts.get(f.path) is None]
+        missing = [f.name for f in self.files if self.starts.get(f.path) is None and not f.problem]
         if missing:
             raise ValidationError(f"Give the recording start time of {', '.join(missing)}.")
         if not self.place_edit.text().strip():

@@ -364,3 +364,30 @@ def test_delete_drops_the_selected_read_and_keep_takes_it_back(qtbot, panel, cli
     assert not panel.model.rows[0].keep and "1 dropped" in panel.review_info.text()
     qtbot.mouseClick(panel.keep_button, Qt.LeftButton)
     assert panel.model.rows[0].keep
+
+
+def test_a_file_that_cannot_be_read_is_named_skipped_and_needs_no_start(qtbot, panel, clip, desk, shoot):
+    (clip.parent / "renamed.mp4").write_text("not a video")
+    files = _open(qtbot, panel, [clip, clip.parent / "renamed.mp4"])
+    assert [f.problem is None for f in files] == [True, False]
+    info = panel.files_info.text()
+    assert "1 cannot be read and will be skipped: renamed.mp4" in info
+    assert "cannot be decoded as a video" in panel.files_info.toolTip()
+    table = panel.form.table
+    assert table.item(1, 1).text() == "video · cannot be read" and table.item(1, 3).text() == "— skipped"
+    assert panel.run_button.isEnabled()
+    shoot(panel, "extraction-unreadable")
+    with qtbot.waitSignal(panel.extracted, timeout=20_000) as done:
+        qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    assert [r.plate for r in done.args[0]] == ["7ABC123"]  # the good file was read all the same
+    _fill(panel)
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:  # its start came from the clip: nothing to ask
+        qtbot.mouseClick(panel.save_button, Qt.LeftButton)
+    assert len(saved.args[0]) == 1
+
+
+def test_nothing_to_read_when_no_file_can_be(qtbot, panel, tmp_path):
+    (tmp_path / "renamed.mp4").write_text("not a video")
+    _open(qtbot, panel, [tmp_path / "renamed.mp4"])
+    assert "None of them can be read" in panel.files_info.text()
+    assert not panel.run_button.isEnabled()
