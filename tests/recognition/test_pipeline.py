@@ -42,6 +42,21 @@ def test_photos_give_reads_with_evidence(engine, scenes_dir, tmp_path):
     assert seen[-1].done == seen[-1].total == 1
 
 
+@pytest.mark.parametrize("name, plates", [
+    ("wts-lg-000010.jpg", ["HH9G5W", "WH3T6N"]),  # a second car's plate up the street is reported
+    ("wts-lg-000047.jpg", ["CLT0108"]),  # not the photo's own date and time in its corner
+    ("wts-lg-000162.jpg", ["CN2X798"]),  # not "24 HR VIDEO SURVEILLANCE THIS AREA"
+    ("5b562a61-34ad-4f00-9164-d34abb7a38e4.jpg", ["91A4ZA"]),  # not the truck's fleet number 205014
+    ("wts-lg-000053.jpg", ["TNP222"]),  # not its clock cut after the minutes (…05-10 08:24:)
+    ("ca350.png", ["6MBV006"]),  # not the number on the plate's own sticker (R20121)
+])
+def test_a_photo_reports_its_plates_and_not_the_other_text_in_it(engine, scenes_dir, crops_dir, tmp_path,
+                                                                  name, plates):
+    folder = crops_dir if name.endswith(".png") else scenes_dir
+    (tmp_path / name).write_bytes((folder / name).read_bytes())
+    assert [r.plate for r in extract_files([tmp_path / name], engine)] == plates
+
+
 def test_video_reads_each_vehicle_once(engine, bench_video):
     path, truth = bench_video
     t0 = time.monotonic()
