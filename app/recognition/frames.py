@@ -17,13 +17,13 @@ _STILL_THRESHOLD = 1.5
 @dataclass(frozen=True)
 class SampledFrame:
     index: int  # frame number in the file
-    t_s: float  # from the start of the video
+    t_s: float  # from the start of the video, by the frame's own timestamp
     image: np.ndarray  # BGR
     changed: bool  # False when the motion gate saw no change since the last analysed frame
 
 
 class VideoFrames:
-    """Frames of one video at about `sample_fps`, with a motion gate.
+    """Frames of one video at about `sample_fps`, with a motion gate, timed by their own timestamps.
 
     Skipped frames are grabbed, not retrieved (no colour conversion), which is most of
     the decoding saving available without seeking; seeking in long-GOP files decodes
@@ -42,6 +42,21 @@ class VideoFrames:
         self.force_every = max(1, int(round(force_every_s * self.fps)))
         self.position = 0  # frames consumed so far, for progress
 
+    def _time_of(self, index: int, previous: float) -> float:
+        """Seconds from the start of the video to the frame just read: its own timestamp.
+
+        Phone and surveillance recordings often have a variable frame rate (a camera
+        slows in the dark, a recorder drops frames), so the frame number over the
+        average rate can be seconds off the frame's real time, and a read's time is
+        evidence. A container without timestamps gives 0 for every frame: then, and for
+        a time that runs backwards, the frame number over the rate is what there is.
+        """
+        ms = self.cap.get(cv2.CAP_PROP_POS_MSEC)
+        t_s = ms / 1000.0 if ms == ms else 0.0  # NaN from a backend that does not know
+        if (t_s > 0.0 or index == 0) and t_s > previous:
+            return t_s
+        return index / self.fps
+
     def close(self) -> None:
         self.cap.release()
 
@@ -52,29 +67,36 @@ class VideoFrames:
         self.close()
 
     def __iter__(self) -> Iterator[SampledFrame]:
+        # Sampled by time, not by frame count: where a variable-rate recording slows down,
+        # every sixth frame would leave gaps of a second or more, long enough to miss a car.
+        period, slack = self.step / self.fps, 0.5 / self.fps
+        force_every_s = self.force_every / self.fps
         last_thumb: np.ndarray | None = None
-        last_analysed = -self.force_every
+        last_analysed = -force_every_s
+        previous, due = -1.0, 0.0
         index = 0
         while True:
-            if index % self.step:
-                if not self.cap.grab():
-                    return
+            if not self.cap.grab():
+                return
+            t_s = previous = self._time_of(index, previous)
+            if t_s + slack < due:
                 index += 1
                 self.position = index
                 continue
-            ok, image = self.cap.read()
+            ok, image = self.cap.retrieve()
             if not ok:
                 return
+            due = t_s + period
             thumb = cv2.cvtColor(cv2.resize(image, _GATE_SIZE, interpolation=cv2.INTER_AREA),
                                  cv2.COLOR_BGR2GRAY).astype(np.int16)
             changed = (
                 last_thumb is None
-                or index - last_analysed >= self.force_every
+                or t_s - last_analysed >= force_every_s - slack
                 or float(np.mean(np.abs(thumb - last_thumb))) > _STILL_THRESHOLD
             )
             if changed:
                 last_thumb = thumb
-                last_analysed = index
-            yield SampledFrame(index, index / self.fps, image, changed)
+                last_analysed = t_s
+            yield SampledFrame(index, t_s, image, changed)
             index += 1
             self.position = index
