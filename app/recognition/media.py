@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".avi", ".mkv"})
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+# HEIC/HEIF is what an iPhone's camera saves; witnesses' photos often come as such.
+_HEIF_SUFFIXES = frozenset({".heic", ".heif"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}) | _HEIF_SUFFIXES
 
 _MP4_EPOCH = datetime(1904, 1, 1, tzinfo=timezone.utc)
 
@@ -39,6 +41,17 @@ def media_files(paths: Iterable[str | Path]) -> list[Path]:
     return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
+def open_picture(path: Path):
+    """The photo as a PIL image (lazy, as Image.open), HEIC and HEIF included (pillow-heif)."""
+    from PIL import Image
+
+    if path.suffix.lower() in _HEIF_SUFFIXES:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()  # idempotent; only where a HEIF file is opened
+    return Image.open(path)
+
+
 def why_unreadable(path: Path) -> str | None:
     """Why the file cannot be read as the video or photo its name says; None when it can.
 
@@ -62,10 +75,10 @@ def why_unreadable(path: Path) -> str | None:
     from PIL import Image
 
     try:
-        with Image.open(path) as img:
+        with open_picture(path) as img:
             img.draft("RGB", (max(1, img.width // 8), max(1, img.height // 8)))
             img.load()
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except (OSError, ValueError, RuntimeError, Image.DecompressionBombError):
         return "it cannot be decoded as a picture (damaged, incomplete or not a picture)"
     return None
 
@@ -96,7 +109,7 @@ def recording_start(path: str | Path) -> datetime | None:
             return _mp4_creation_time(path)
         if is_image(path):
             return _exif_time(path)
-    except (OSError, ValueError, struct.error):
+    except (OSError, ValueError, RuntimeError, struct.error):
         return None
     return None
 
@@ -161,9 +174,7 @@ def set_mp4_creation_time(path: Path, when: datetime) -> bool:
 
 
 def _exif_time(path: Path) -> datetime | None:
-    from PIL import Image
-
-    with Image.open(path) as img:
+    with open_picture(path) as img:
         exif = img.getexif()
     sub = exif.get_ifd(0x8769)  # Exif sub-IFD holds DateTimeOriginal
     text = sub.get(0x9003) or exif.get(0x0132)  # DateTimeOriginal, else DateTime

@@ -16,7 +16,7 @@ import numpy as np
 from app.jobs import CancelToken, Progress, no_progress
 
 from .frames import VideoFrames
-from .media import is_video, media_files, recording_start, sha256_file
+from .media import is_video, media_files, open_picture, recording_start, sha256_file
 from .ocr import OcrEngine
 from .reads import ExtractedRead
 from .detect import cut_by_frame, find_text_lines, in_text_block
@@ -112,12 +112,12 @@ def _frame_count(path: Path) -> int:
 
 def load_image(path: Path) -> np.ndarray | None:
     """BGR pixels of a photo, turned upright by its EXIF orientation."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     try:
-        with Image.open(path) as img:
+        with open_picture(path) as img:
             rgb = np.asarray(ImageOps.exif_transpose(img).convert("RGB"))
-    except OSError:
+    except (OSError, ValueError, RuntimeError):
         return None
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 

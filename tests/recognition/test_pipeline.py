@@ -42,6 +42,20 @@ def test_photos_give_reads_with_evidence(engine, scenes_dir, tmp_path):
     assert seen[-1].done == seen[-1].total == 1
 
 
+def test_an_iphone_heic_photo_is_read_with_its_own_time(engine, scenes_dir, tmp_path):
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    photo = tmp_path / "IMG_0412.HEIC"  # as an iPhone names it
+    exif = Image.Exif()
+    exif[0x0132] = "2024:05:06 07:08:09"
+    Image.open(scenes_dir / "car13.jpg").save(photo, exif=exif, quality=90)
+    [read] = extract_files([tmp_path], engine)
+    assert (read.file, read.plate) == (str(photo), "EMR7094")
+    assert read.captured_at() == datetime(2024, 5, 6, 7, 8, 9)
+    assert _decodes(read.frame_jpeg).shape[:2] == (Image.open(photo).height, Image.open(photo).width)
+
+
 @pytest.mark.parametrize("name, plates", [
     ("wts-lg-000010.jpg", ["HH9G5W", "WH3T6N"]),  # a second car's plate up the street is reported
     ("wts-lg-000047.jpg", ["CLT0108"]),  # not the photo's own date and time in its corner
