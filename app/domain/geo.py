@@ -25,6 +25,10 @@ class GeoPoint:
             raise ValidationError(f"{text!r} is not a place on Earth.")
         return point
 
+    def text(self) -> str:
+        """LAT,LON as `parse` takes it (and a place field shows it): six decimals are about ten centimetres."""
+        return f"{self.lat:.6f},{self.lon:.6f}"
+
 
 def distance_m(a: GeoPoint, b: GeoPoint) -> float:
     """Great-circle distance (haversine); ample for canvass radii of metres to kilometres."""

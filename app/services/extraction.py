@@ -40,7 +40,7 @@ from app.domain.plates import normalise_plate
 from app.domain.roles import Permission
 from app.jobs import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
 from app.recognition import ExtractedRead, recording_start
-from app.recognition.media import is_video, media_files, why_unreadable
+from app.recognition.media import is_video, media_files, recording_place, why_unreadable
 from app.services.access import Gate, facts
 from app.services.search import require_purpose
 
@@ -65,6 +65,7 @@ class SourceFile:
     size_bytes: int
     recorded_start: datetime | None  # naive UTC; None when the file does not say
     problem: str | None = None  # why it cannot be read (media.why_unreadable); such a file is skipped
+    recorded_place: GeoPoint | None = None  # where the file says it was made (GPS), if it does
 
     @property
     def name(self) -> str:
@@ -113,6 +114,12 @@ def media_start(path: str | Path) -> datetime | None:
     return to_naive_utc(when)
 
 
+def media_place(path: str | Path) -> GeoPoint | None:
+    """The file's own GPS position (a phone's photo or video), or None when it does not say."""
+    place = recording_place(path)
+    return GeoPoint(*place) if place else None
+
+
 def hash_files(paths: Iterable[str | Path], progress: ProgressCallback = no_progress,
                cancel: CancelToken | None = None) -> list[SourceFile]:
     """SHA-256 of every video and photo among `paths` (folders expanded), before anything else.
@@ -142,7 +149,7 @@ def hash_files(paths: Iterable[str | Path], progress: ProgressCallback = no_prog
                 cancel.raise_if_cancelled()
                 progress(Progress(done, total, f"hashing {path.name}"))
         out.append(SourceFile(str(path), digest.hexdigest(), "video" if is_video(path) else "photo",
-                              path.stat().st_size, media_start(path), why_unreadable(path)))
+                              path.stat().st_size, media_start(path), why_unreadable(path), media_place(path)))
     progress(Progress(total, total, "hashed"))
     return out
 

@@ -10,29 +10,10 @@ import pytest
 
 from app.recognition import extract_files
 from app.recognition.frames import VideoFrames
+from tests.recognition.mp4_boxes import rewrite
 from tests.ui.extraction.fakes import StandInEngine
 
 FAST, SLOW = 30, 5  # frames a second before and after the recorder slows down
-_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl"}
-
-
-def _boxes(data: bytes) -> list[tuple[bytes, bytes]]:
-    out, off = [], 0
-    while off + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[off:off + 8])
-        out.append((kind, data[off + 8:off + size]))
-        off += size
-    return out
-
-
-def _rebuilt(data: bytes, edit) -> bytes:
-    """The boxes of `data` with `edit(kind, payload)` applied, containers rebuilt around them."""
-    out = b""
-    for kind, payload in _boxes(data):
-        payload = _rebuilt(payload, edit) if kind in _CONTAINERS else edit(kind, payload)
-        if payload is not None:
-            out += struct.pack(">I4s", len(payload) + 8, kind) + payload
-    return out
 
 
 def variable_rate_clip(path: Path, plate_from: int = 30, frames: int = 60) -> Path:
@@ -77,8 +58,7 @@ def variable_rate_clip(path: Path, plate_from: int = 30, frames: int = 60) -> Pa
     def duration(timescale: int) -> int:
         return int(timescale * (plate_from / FAST + (frames - plate_from) / SLOW))
 
-    path.write_bytes(_rebuilt(path.read_bytes(), edit))
-    return path
+    return rewrite(path, edit)
 
 
 def true_time(frame: int, plate_from: int = 30) -> float:

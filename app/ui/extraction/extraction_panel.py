@@ -30,7 +30,7 @@ from app.services.extraction import LOADING_MODEL, ExtractionService, SourceFile
 from app.ui.common import card, confirm, primary
 from app.ui.extraction import review_model as rm
 from app.ui.extraction.review_model import ReviewModel
-from app.ui.extraction.place_picker import PlaceMap, PlacePickerDialog, place_text
+from app.ui.extraction.place_picker import PlaceMap, PlacePickerDialog
 from app.ui.extraction.read_preview import PREVIEW_HEIGHT, ReadPreview
 from app.ui.extraction.source_form import SourceForm
 from app.ui.workers import WorkerPool
@@ -246,7 +246,7 @@ class ExtractionPanel(QWidget):
                 pass  # the cameras only help to find one's way: the map works without them
         dialog = PlacePickerDialog(self.place_map.tile_url, self.place_map.tile_cache, sources,
                                    self.form.typed_place(), self)
-        dialog.accepted.connect(lambda: self.form.set_place_text(place_text(dialog.place)))
+        dialog.accepted.connect(lambda: self.form.set_place_text(dialog.place.text()))
         dialog.finished.connect(dialog.deleteLater)
         self.place_picker = dialog
         dialog.open()

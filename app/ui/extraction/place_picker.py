@@ -76,7 +76,7 @@ class PlacePickerDialog(QDialog):
         self.place = place
         x, y = to_mercator(place.lat, place.lon)
         self.pin.setData([float(x)], [float(y)])
-        self.chosen.setText(f"Place: <b>{place_text(place)}</b>")
+        self.chosen.setText(f"Place: <b>{place.text()}</b>")
         self._update_ok()
 
     def _clicked(self, x: float, y: float) -> None:
@@ -84,8 +84,3 @@ class PlacePickerDialog(QDialog):
 
     def _update_ok(self) -> None:
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(self.place is not None)
-
-
-def place_text(place: GeoPoint) -> str:
-    """LAT,LON as the place field takes it: six decimals are about ten centimetres."""
-    return f"{place.lat:.6f},{place.lon:.6f}"

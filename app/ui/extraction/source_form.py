@@ -43,12 +43,12 @@ def typed_zone(text: str) -> str:
 
 
 class FilesTable(QTableWidget):
-    """File, kind, SHA-256 and recording start of every opened file."""
+    """File, kind, SHA-256, recording start and GPS position of every opened file."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(0, 4, parent)
+        super().__init__(0, 5, parent)
         self.setObjectName("filesTable")
-        self.setHorizontalHeaderLabels(["File", "Kind", "SHA-256", f"Recording start ({zone_name()})"])
+        self.setHorizontalHeaderLabels(["File", "Kind", "SHA-256", f"Recording start ({zone_name()})", "GPS"])
         self._starts: dict[int, datetime | None] = {}  # row -> naive UTC start
         self._problems: dict[int, str | None] = {}  # row -> why the file cannot be read
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -60,7 +60,7 @@ class FilesTable(QTableWidget):
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
-        for col in (1, 2, 3):
+        for col in (1, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
 
     def show_files(self, files: list[SourceFile], starts: dict[str, datetime | None]) -> None:
@@ -81,6 +81,10 @@ class FilesTable(QTableWidget):
                 self.setItem(row, col, item)
             self._problems[row] = f.problem
             self.set_start(row, starts.get(f.path), from_file=starts.get(f.path) == f.recorded_start)
+            gps = QTableWidgetItem(f.recorded_place.text() if f.recorded_place else "—")
+            gps.setToolTip("Where the file says it was made (its own GPS position)" if f.recorded_place
+                           else "The file carries no GPS position")
+            self.setItem(row, 4, gps)
 
     def set_start(self, row: int, start: datetime | None, from_file: bool = False) -> None:
         if self._problems.get(row):
@@ -122,6 +126,7 @@ class SourceForm(QWidget):
         super().__init__(parent)
         self.files: list[SourceFile] = []
         self.starts: dict[str, datetime | None] = {}
+        self._place_prefill = ""  # the Place text taken from a file, while the user has not changed it
         self.table = FilesTable()
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.start_edit = QLineEdit()
@@ -187,7 +192,19 @@ class SourceForm(QWidget):
         self._show_hint()
         first = next((s for s in self.starts.values() if s is not None), None)
         self.start_edit.setText(_local_field(first))
+        self._prefill_place()
         self.starts_changed.emit(dict(self.starts))
+
+    def _prefill_place(self) -> None:
+        """The first file's own GPS position in the Place field, unless the user typed or picked one."""
+        typed = self.place_edit.text().strip()
+        if typed and typed != self._place_prefill:
+            return
+        placed = next((f for f in self.files if f.recorded_place and not f.problem), None)
+        self._place_prefill = placed.recorded_place.text() if placed else ""
+        self.place_edit.setText(self._place_prefill)
+        self.place_edit.setToolTip(f"From {placed.name}'s own GPS position; type or pick another place if "
+                                   "the camera stood elsewhere" if placed else "")
 
     def _show_hint(self) -> None:
         hint = f"{typed_zone(self.start_edit.text())}; pre-filled from the file when it says"

@@ -15,7 +15,7 @@ from app.ui.extraction import review_model as rm
 from app.ui.extraction.extraction_panel import ExtractionPanel, time_left
 from app.jobs import Progress
 from tests.ui.extraction.conftest import make_panel
-from tests.ui.extraction.fakes import StandInEngine, write_video
+from tests.ui.extraction.fakes import SCENES, StandInEngine, write_video
 
 PURPOSE, CASE = "Hit and run investigation", "GPD-26-2001"
 
@@ -197,7 +197,6 @@ def _cameras(desk, *cameras):
 def test_the_place_is_picked_on_the_map(qtbot, desk, detective, shoot):
     from app.domain.geo import GeoPoint
     from app.ui.extraction import extraction_section
-    from app.ui.extraction.place_picker import place_text
     from app.ui.search.projection import point_at
 
     _cameras(desk, ("Grand Ave at Route 66", 34.1360, -117.8650), ("Foothill at Lone Hill", 34.1420, -117.8530))
@@ -221,7 +220,7 @@ def test_the_place_is_picked_on_the_map(qtbot, desk, detective, shoot):
     expected = point_at(at.x(), at.y())
     assert dialog.place is not None and abs(dialog.place.lat - expected.lat) < 1e-4
     assert abs(dialog.place.lon - expected.lon) < 1e-4
-    assert place_text(dialog.place) in dialog.chosen.text() and ok.isEnabled()
+    assert dialog.place.text() in dialog.chosen.text() and ok.isEnabled()
     shoot(dialog, "extraction-place-picker")
     qtbot.mouseClick(ok, Qt.LeftButton)
     assert GeoPoint.parse(panel.form.place_edit.text()) == dialog.place
@@ -391,3 +390,22 @@ def test_nothing_to_read_when_no_file_can_be(qtbot, panel, tmp_path):
     _open(qtbot, panel, [tmp_path / "renamed.mp4"])
     assert "None of them can be read" in panel.files_info.text()
     assert not panel.run_button.isEnabled()
+
+
+def test_a_phone_photo_puts_its_own_gps_position_in_the_place_field(qtbot, panel, tmp_path, shoot):
+    from PIL import Image
+
+    photo = tmp_path / "IMG_0412.jpg"
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (34.0, 8.0, 11.4), 3: "W", 4: (117.0, 51.0, 55.08)})
+    Image.open(SCENES / "car13.jpg").save(photo, exif=exif)
+    [opened] = _open(qtbot, panel, [photo])
+    assert opened.recorded_place.text() == "34.136500,-117.865300"
+    assert panel.form.place_edit.text() == "34.136500,-117.865300"
+    assert "IMG_0412.jpg's own GPS position" in panel.form.place_edit.toolTip()
+    assert panel.form.table.item(0, 4).text() == "34.136500,-117.865300"
+    shoot(panel, "extraction-gps")
+
+    panel.form.set_place_text("34.1400,-117.8700")  # the investigator knows better: kept
+    _open(qtbot, panel, [photo])
+    assert panel.form.place_edit.text() == "34.1400,-117.8700"
