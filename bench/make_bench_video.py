@@ -175,7 +175,7 @@ def make_video(out: Path, scenes: list[Scene], *, passes: int = 8, seed: int = 1
         emit(np.full((H, W, 3), 90, np.uint8))
     writer.release()
 
-    from app.recognition.media import set_mp4_creation_time
+    from app.recognition.metadata import set_mp4_creation_time
 
     set_mp4_creation_time(out, start)
     data = {"video": out.name, "fps": fps, "frames": frame_no, "start": start.isoformat(),

@@ -179,7 +179,7 @@ def dashcam_clip(folder: Path) -> Path:
     import cv2
     import numpy as np
 
-    from app.recognition.media import set_mp4_creation_time
+    from app.recognition.metadata import set_mp4_creation_time
 
     path = Path(folder) / VIDEO_NAME
     w, h, fps, frames = 1280, 720, 25, 75

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .media import recording_start
+from .metadata import recording_start
 from .reads import ExtractedRead, PlateReading
 
 __all__ = [

@@ -16,7 +16,8 @@ import numpy as np
 from app.jobs import CancelToken, Progress, no_progress
 
 from .frames import VideoFrames
-from .media import is_video, media_files, open_picture, recording_start, sha256_file
+from .media import is_video, media_files, open_picture, sha256_file
+from .metadata import recording_start
 from .ocr import OcrEngine
 from .reads import ExtractedRead
 from .detect import cut_by_frame, find_text_lines, in_text_block

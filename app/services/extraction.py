@@ -40,7 +40,8 @@ from app.domain.plates import normalise_plate
 from app.domain.roles import Permission
 from app.jobs import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
 from app.recognition import ExtractedRead, recording_start
-from app.recognition.media import is_video, media_files, recording_place, why_unreadable
+from app.recognition.media import is_video, media_files, why_unreadable
+from app.recognition.metadata import recording_place
 from app.services.access import Gate, facts
 from app.services.search import require_purpose
 

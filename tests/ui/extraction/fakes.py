@@ -15,7 +15,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from app.recognition.media import set_mp4_creation_time
+from app.recognition.metadata import set_mp4_creation_time
 from app.recognition.ocr import PLATE_ALPHABET, LineReading
 
 REPO = Path(__file__).resolve().parents[3]

@@ -6,7 +6,7 @@ import struct
 import pytest
 from PIL import Image
 
-from app.recognition.media import recording_place
+from app.recognition.metadata import recording_place
 from tests.recognition.mp4_boxes import box, rewrite
 from tests.ui.extraction.fakes import write_video
 
