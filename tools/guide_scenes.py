@@ -184,7 +184,7 @@ def extraction(desk, window, folder: Path) -> None:
     panel = window.show_section("extraction")
     panel.open_paths([story.dashcam_clip(folder)])
     settle(lambda: bool(panel.files))
-    panel.form.place_edit.setText("34.1379, -117.8660")
+    panel.form.set_place_text("34.1379,-117.8660")  # as typed: the file list shows it too
     panel.form.source_edit.setText("Dash camera, unit 12")
     panel.form.purpose_edit.setText(story.PURPOSE)
     panel.form.case_edit.setText(story.CASE_NUMBER)

@@ -155,6 +155,19 @@ def hash_files(paths: Iterable[str | Path], progress: ProgressCallback = no_prog
     return out
 
 
+def _per_file(kept: Sequence[ReviewedRead], given, one: type, ask: str) -> dict:
+    """`given` for the file of every kept read: one value for all, or a mapping by file."""
+    files = {r.read.file for r in kept}
+    if isinstance(given, one):
+        return {f: given for f in files}
+    if given is None:
+        raise ValidationError(f"{ask}.")
+    missing = sorted(Path(f).name for f in files if given.get(f) is None)
+    if missing:
+        raise ValidationError(f"{ask} for {', '.join(missing)}.")
+    return {f: given[f] for f in files}
+
+
 class ExtractionService:
     def __init__(self, db: Database, gate: Gate, images: ImageStore, now: Clock,
                  engine_factory: EngineFactory = default_engine) -> None:
@@ -248,14 +261,17 @@ class ExtractionService:
     # --- saving -------------------------------------------------------------------------
 
     def save(self, caller: Caller, reviewed: Sequence[ReviewedRead],
-             start: datetime | Mapping[str, datetime], place: GeoPoint, source_name: str) -> list[int]:
+             start: datetime | Mapping[str, datetime], place: GeoPoint | Mapping[str, GeoPoint],
+             source_name: str) -> list[int]:
         """Store the kept reads (all or none); return their ids in the order given.
 
         `start` is when the recording began (naive UTC, or aware) — one time for every file,
         or a mapping from a read's `file` to its own. Each read's time is its file's start plus
-        its time in the video. The caller's purpose and case number are required (424.5(b)).
-        A read source of kind video/photo named `source_name` (reused if it exists) places the
-        reads at `place`; each file becomes an import batch carrying its SHA-256.
+        its time in the video. `place` is where it was made — one place for every file, or a
+        mapping from a read's `file` to its own (phone photos of a canvass, each where its GPS
+        says). The caller's purpose and case number are required (424.5(b)). A read source of
+        kind video/photo named `source_name` (reused if it exists) holds the reads; each file
+        becomes an import batch carrying its SHA-256.
         """
         require_purpose(caller)
         source_name = (source_name or "").strip()
@@ -266,7 +282,9 @@ class ExtractionService:
         kept = [r for r in reviewed if r.keep]
         if not kept:
             raise ValidationError("No reads are kept: there is nothing to save.")
-        starts = self._starts(kept, start)
+        starts = {f: to_naive_utc(t) for f, t in _per_file(kept, start, datetime,
+                                                          "Give the time the recording started").items()}
+        places = _per_file(kept, place, GeoPoint, "Give the place of the recording")
         for r in kept:
             if not r.plate:
                 raise ValidationError(f"A read of {Path(r.read.file).name} (frame {r.read.frame}) has no plate "
@@ -279,9 +297,11 @@ class ExtractionService:
         for r in kept:
             by_file.setdefault(r.read.file, []).append(r)
         corrections = [r for r in kept if r.corrected]
+        spots = [[places[f].lat, places[f].lon] for f in by_file]  # one place, or each file's
         elements = {
             "files": [{"file": Path(f).name, "sha256": rs[0].read.file_sha256} for f, rs in by_file.items()],
-            "source": source_name, "at": [place.lat, place.lon],
+            "source": source_name,
+            "at": spots[0] if len(set(map(tuple, spots))) == 1 else {Path(f).name: spot for f, spot in zip(by_file, spots)},
             "start": {Path(f).name: starts[f].isoformat() for f in by_file},
             "reads": len(kept), "dropped": len(reviewed) - len(kept), "corrected": len(corrections),
         }
@@ -292,7 +312,7 @@ class ExtractionService:
         shas = [(self._put(r.read.crop_png), self._put(r.read.frame_jpeg)) for r in kept]
         now = self._now()
         with self._db.transaction() as session:
-            source_id = self._source(session, source_name, kind, place)
+            source_id = self._source(session, source_name, kind, places[kept[0].read.file])
             batches = {}
             for file, rs in by_file.items():
                 batches[file] = session.execute(insert(ImportBatch).values(
@@ -316,7 +336,7 @@ class ExtractionService:
                     corrected_text=r.plate if r.corrected else None, state=None,
                     confidence=float(read.confidence),
                     captured_at=starts[read.file] + timedelta(seconds=float(read.t_video_s)),
-                    lat=place.lat, lon=place.lon, source_id=source_id, image_sha256=frame or None,
+                    lat=places[read.file].lat, lon=places[read.file].lon, source_id=source_id, image_sha256=frame or None,
                     crop_sha256=crop or None, batch_id=batches[read.file], video_sha256=read.file_sha256,
                     frame=int(read.frame), t_video_s=float(read.t_video_s),
                 ).returning(PlateRead.id)).scalar_one())
@@ -336,17 +356,6 @@ class ExtractionService:
             if match_new_reads is not None:
                 match_new_reads(session, ids, now)
         return ids
-
-    def _starts(self, kept: Sequence[ReviewedRead], start) -> dict[str, datetime]:
-        files = {r.read.file for r in kept}
-        if isinstance(start, datetime):
-            return {f: to_naive_utc(start) for f in files}
-        if start is None:
-            raise ValidationError("Give the time the recording started.")
-        missing = sorted(Path(f).name for f in files if start.get(f) is None)
-        if missing:
-            raise ValidationError(f"Give the time the recording started for {', '.join(missing)}.")
-        return {f: to_naive_utc(start[f]) for f in files}
 
     def _put(self, data: bytes) -> str:
         return self._images.put(data) if data else ""

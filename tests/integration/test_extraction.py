@@ -273,3 +273,23 @@ def test_a_run_with_no_readable_file_fails_before_reaching_any_data(services, ex
     with pytest.raises(ValidationError, match="None of the files can be read: renamed.mp4"):
         extraction.extract(detective, [tmp_path])
     assert _audit(services, "extract") == []
+
+
+def test_each_file_can_have_its_own_place(services, extraction, detective, tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in ("car13.jpg", "us4.jpg"):
+        (photos / name).write_bytes((SCENES / name).read_bytes())
+    reads = extraction.extract(detective, [photos])
+    here, there = GeoPoint(34.1365, -117.8653), GeoPoint(34.1400, -117.8700)
+    places = {r.file: (here if r.file.endswith("car13.jpg") else there) for r in reads}
+    ids = extraction.save(detective, [ReviewedRead(r) for r in reads], VIDEO_START, places, "Canvass, Ofc. Lee")
+    with services.db.transaction() as s:
+        stored = {s.get(ImportBatch, s.get(PlateRead, i).batch_id).description.split(":")[0]:
+                  (s.get(PlateRead, i).lat, s.get(PlateRead, i).lon) for i in ids}
+    assert stored == {"car13.jpg": (here.lat, here.lon), "us4.jpg": (there.lat, there.lon)}
+    [saved] = _audit(services, "extract_save")
+    assert json.loads(saved.query)["at"] == {"car13.jpg": [here.lat, here.lon], "us4.jpg": [there.lat, there.lon]}
+    with pytest.raises(ValidationError, match="Give the place of the recording for us4.jpg"):
+        extraction.save(detective, [ReviewedRead(r) for r in reads], VIDEO_START,
+                        {r.file: here for r in reads if r.file.endswith("car13.jpg")}, "Canvass, Ofc. Lee")

@@ -355,14 +355,14 @@ class ExtractionPanel(QWidget):
         if self._job is not None or not self.model.rows:
             return
         try:
-            starts, place, source, purpose, case = self.form.save_facts()
+            starts, places, source, purpose, case = self.form.save_facts()
         except PlateDeskError as exc:
             self._set_error(str(exc))
             return
         self._set_error("")
         caller = replace(self.caller, purpose=purpose, case_number=case)
         reviewed = self.model.reviewed()
-        self._start("save", lambda cancel, progress: self.extraction.save(caller, reviewed, starts, place, source),
+        self._start("save", lambda cancel, progress: self.extraction.save(caller, reviewed, starts, places, source),
                     self._saved)
 
     def _saved(self, ids: list[int]) -> None:

@@ -43,12 +43,12 @@ def typed_zone(text: str) -> str:
 
 
 class FilesTable(QTableWidget):
-    """File, kind, SHA-256, recording start and GPS position of every opened file."""
+    """File, kind, SHA-256, recording start and place of every opened file."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(0, 5, parent)
         self.setObjectName("filesTable")
-        self.setHorizontalHeaderLabels(["File", "Kind", "SHA-256", f"Recording start ({zone_name()})", "GPS"])
+        self.setHorizontalHeaderLabels(["File", "Kind", "SHA-256", f"Recording start ({zone_name()})", "Place"])
         self._starts: dict[int, datetime | None] = {}  # row -> naive UTC start
         self._problems: dict[int, str | None] = {}  # row -> why the file cannot be read
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -63,7 +63,8 @@ class FilesTable(QTableWidget):
         for col in (1, 2, 3, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
 
-    def show_files(self, files: list[SourceFile], starts: dict[str, datetime | None]) -> None:
+    def show_files(self, files: list[SourceFile], starts: dict[str, datetime | None],
+                   places: dict[str, GeoPoint | None]) -> None:
         self.setRowCount(len(files))
         self._starts = {}
         self._problems = {}
@@ -81,10 +82,7 @@ class FilesTable(QTableWidget):
                 self.setItem(row, col, item)
             self._problems[row] = f.problem
             self.set_start(row, starts.get(f.path), from_file=starts.get(f.path) == f.recorded_start)
-            gps = QTableWidgetItem(f.recorded_place.text() if f.recorded_place else "—")
-            gps.setToolTip("Where the file says it was made (its own GPS position)" if f.recorded_place
-                           else "The file carries no GPS position")
-            self.setItem(row, 4, gps)
+            self.set_place(row, places.get(f.path), from_file=places.get(f.path) == f.recorded_place)
 
     def set_start(self, row: int, start: datetime | None, from_file: bool = False) -> None:
         if self._problems.get(row):
@@ -100,6 +98,17 @@ class FilesTable(QTableWidget):
         self.setItem(row, 3, item)
         self._starts[row] = start
         self._name_zone()
+
+    def set_place(self, row: int, place: GeoPoint | None, from_file: bool = False) -> None:
+        if self._problems.get(row):
+            self.setItem(row, 4, QTableWidgetItem("—"))
+            return
+        item = QTableWidgetItem(place.text() if place else "— give the place")
+        if place is None:
+            item.setForeground(Qt.darkRed)
+        item.setToolTip("From the file's own GPS position" if place and from_file else
+                        "Typed or picked by you" if place else "The file does not say where it was made")
+        self.setItem(row, 4, item)
 
     def _name_zone(self) -> None:
         # The starts' own zone: files on both sides of a clock change get "PDT/PST".
@@ -126,7 +135,7 @@ class SourceForm(QWidget):
         super().__init__(parent)
         self.files: list[SourceFile] = []
         self.starts: dict[str, datetime | None] = {}
-        self._place_prefill = ""  # the Place text taken from a file, while the user has not changed it
+        self.places: dict[str, GeoPoint | None] = {}
         self.table = FilesTable()
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.start_edit = QLineEdit()
@@ -138,6 +147,7 @@ class SourceForm(QWidget):
         self.place_edit = QLineEdit()
         self.place_edit.setObjectName("placeEdit")
         self.place_edit.setPlaceholderText("LAT,LON e.g. 34.1365,-117.8653")
+        self.place_edit.editingFinished.connect(self._place_edited)
         self.map_button = QPushButton("Pick on map…")
         self.map_button.setObjectName("pickPlaceButton")
         self.map_button.clicked.connect(self.pick_place)
@@ -153,6 +163,12 @@ class SourceForm(QWidget):
 
         for edit in (self.start_edit, self.place_edit, self.source_edit, self.purpose_edit, self.case_edit):
             edit.textEdited.connect(self.edited)
+        # The start and place fields show the selected file's (the first's, when none is); only
+        # what the user types there is applied to files, else leaving the field would give every
+        # file the first one's start and place.
+        self._typed = {self.start_edit: False, self.place_edit: False}
+        for edit in self._typed:
+            edit.textEdited.connect(lambda _text, edit=edit: self._typed.__setitem__(edit, True))
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -186,30 +202,23 @@ class SourceForm(QWidget):
     def set_files(self, files: list[SourceFile]) -> None:
         self.files = list(files)
         self.starts = {f.path: f.recorded_start for f in files}
-        self.table.show_files(self.files, self.starts)
+        # Each file at its own GPS position (a phone's); the others where the user last put the
+        # files, if the field holds a place: a canvass's photos each keep where they were taken.
+        typed = self.typed_place()
+        self.places = {f.path: f.recorded_place or typed for f in files}
+        self.table.show_files(self.files, self.starts, self.places)
         rows = min(len(files), 4)
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 24 * max(rows, 1) + 4)
         self._show_hint()
         first = next((s for s in self.starts.values() if s is not None), None)
-        self.start_edit.setText(_local_field(first))
-        self._prefill_place()
+        self._show(self.start_edit, _local_field(first))
+        self._show_place(next((p for p in self.places.values() if p is not None), None))
         self.starts_changed.emit(dict(self.starts))
 
-    def _prefill_place(self) -> None:
-        """The first file's own GPS position in the Place field, unless the user typed or picked one."""
-        typed = self.place_edit.text().strip()
-        if typed and typed != self._place_prefill:
-            return
-        placed = next((f for f in self.files if f.recorded_place and not f.problem), None)
-        self._place_prefill = placed.recorded_place.text() if placed else ""
-        self.place_edit.setText(self._place_prefill)
-        self.place_edit.setToolTip(f"From {placed.name}'s own GPS position; type or pick another place if "
-                                   "the camera stood elsewhere" if placed else "")
-
     def _show_hint(self) -> None:
-        hint = f"{typed_zone(self.start_edit.text())}; pre-filled from the file when it says"
+        hint = f"{typed_zone(self.start_edit.text())}; start and place pre-filled from the file when it says"
         if len(self.files) > 1:
-            hint += " · applies to the files selected above (all, when none is)"
+            hint += " · each applies to the files selected above (all, when none is)"
         self.start_hint.setText(hint)
 
     def _targets(self) -> list[int]:
@@ -219,11 +228,16 @@ class SourceForm(QWidget):
     def _selection_changed(self) -> None:
         rows = self._targets()
         if rows:
-            self.start_edit.setText(_local_field(self.starts.get(self.files[rows[0]].path)))
+            self._show(self.start_edit, _local_field(self.starts.get(self.files[rows[0]].path)))
+            self._show_place(self.places.get(self.files[rows[0]].path))
+
+    def _show(self, edit: QLineEdit, text: str) -> None:
+        edit.setText(text)
+        self._typed[edit] = False
 
     def _start_edited(self) -> None:
         text = self.start_edit.text().strip()
-        if not text or not self.files:
+        if not text or not self.files or not self._typed[self.start_edit]:
             return
         try:
             start = parse_local(text)
@@ -239,6 +253,7 @@ class SourceForm(QWidget):
     def set_start_text(self, text: str) -> None:
         """Type a start time (for the selected files, or all) as a user would."""
         self.start_edit.setText(text)
+        self._typed[self.start_edit] = True
         self._start_edited()
 
     # --- the place --------------------------------------------------------------------------
@@ -251,27 +266,48 @@ class SourceForm(QWidget):
             return None
 
     def set_place_text(self, text: str) -> None:
+        """Type or pick a place (for the selected files, or all) as a user would."""
         self.place_edit.setText(text)
+        self._typed[self.place_edit] = True
+        self._place_edited()
         self.edited.emit()
+
+    def _show_place(self, place: GeoPoint | None) -> None:
+        self._show(self.place_edit, place.text() if place else "")
+
+    def _place_edited(self) -> None:
+        place = self.typed_place()
+        if place is None or not self._typed[self.place_edit]:
+            return  # not typed, or not a place (reported when the user saves)
+        for row in self._targets():
+            f = self.files[row]
+            if self.places.get(f.path) != place:
+                self.places[f.path] = place
+                self.table.set_place(row, place, from_file=place == f.recorded_place)
 
     # --- what a save needs ----------------------------------------------------------------
 
-    def save_facts(self) -> tuple[dict[str, datetime], GeoPoint, str, str, str]:
-        """(starts, place, source name, purpose, case number), or ValidationError naming what is missing."""
+    def save_facts(self) -> tuple[dict[str, datetime], dict[str, GeoPoint], str, str, str]:
+        """(starts, places, source name, purpose, case number), or ValidationError naming what is missing."""
         self._start_edited()
         missing = [f.name for f in self.files if self.starts.get(f.path) is None and not f.problem]
         if missing:
             raise ValidationError(f"Give the recording start time of {', '.join(missing)}.")
-        if not self.place_edit.text().strip():
-            raise ValidationError("Give the place of the recording as LAT,LON.")
-        place = GeoPoint.parse(self.place_edit.text().strip())
+        if self.place_edit.text().strip():
+            GeoPoint.parse(self.place_edit.text().strip())  # says what is wrong with a typed place
+            self._place_edited()
+        unplaced = [f.name for f in self.files if self.places.get(f.path) is None and not f.problem]
+        if unplaced:
+            raise ValidationError("Give the place of the recording as LAT,LON"
+                                  + (f" for {', '.join(unplaced)}." if len(self.files) > 1 else "."))
         source = self.source_edit.text().strip()
         if not source:
             raise ValidationError("Name the source: the camera, unit or witness the files come from.")
         purpose, case = self.purpose_edit.text().strip(), self.case_edit.text().strip()
         if not purpose or not case:
             raise ValidationError("Give the purpose and the case or incident number (Policy 424.5(b)).")
-        return {p: s for p, s in self.starts.items() if s is not None}, place, source, purpose, case
+        return ({p: s for p, s in self.starts.items() if s is not None},
+                {p: g for p, g in self.places.items() if g is not None}, source, purpose, case)
 
 
 def _local_field(start: datetime | None) -> str:

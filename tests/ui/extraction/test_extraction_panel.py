@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from sqlalchemy import func, select
 
-from app.data.orm import AuditRecord, EvidenceHold, PlateRead
+from app.data.orm import AuditRecord, EvidenceHold, ImportBatch, PlateRead
 from app.domain.search import SearchCriteria
 from app.ui.extraction import review_model as rm
 from app.ui.extraction.extraction_panel import ExtractionPanel, time_left
@@ -27,7 +27,7 @@ def _open(qtbot, panel, paths):
 
 
 def _fill(panel, place="34.1365,-117.8653", source="Dash camera, unit 12"):
-    panel.form.place_edit.setText(place)
+    panel.form.set_place_text(place)  # as typed: for the selected files, or all
     panel.form.source_edit.setText(source)
     panel.form.purpose_edit.setText(PURPOSE)
     panel.form.case_edit.setText(CASE)
@@ -392,20 +392,60 @@ def test_nothing_to_read_when_no_file_can_be(qtbot, panel, tmp_path):
     assert not panel.run_button.isEnabled()
 
 
-def test_a_phone_photo_puts_its_own_gps_position_in_the_place_field(qtbot, panel, tmp_path, shoot):
+def test_each_photo_is_placed_where_its_own_gps_says_the_others_where_typed(qtbot, panel, tmp_path, desk, shoot):
     from PIL import Image
 
-    photo = tmp_path / "IMG_0412.jpg"
+    folder = tmp_path / "canvass"
+    folder.mkdir()
     exif = Image.Exif()
     exif.get_ifd(0x8825).update({1: "N", 2: (34.0, 8.0, 11.4), 3: "W", 4: (117.0, 51.0, 55.08)})
-    Image.open(SCENES / "car13.jpg").save(photo, exif=exif)
-    [opened] = _open(qtbot, panel, [photo])
-    assert opened.recorded_place.text() == "34.136500,-117.865300"
+    Image.open(SCENES / "car13.jpg").save(folder / "IMG_0412.jpg", exif=exif)  # a phone's, with its position
+    (folder / "us4.jpg").write_bytes((SCENES / "us4.jpg").read_bytes())  # a store camera's still, without
+    files = _open(qtbot, panel, [folder])
+    assert [f.recorded_place.text() if f.recorded_place else None for f in files] == ["34.136500,-117.865300", None]
+    table = panel.form.table
+    assert table.item(0, 4).text() == "34.136500,-117.865300" and "GPS" in table.item(0, 4).toolTip()
+    assert table.item(1, 4).text() == "— give the place"
     assert panel.form.place_edit.text() == "34.136500,-117.865300"
-    assert "IMG_0412.jpg's own GPS position" in panel.form.place_edit.toolTip()
-    assert panel.form.table.item(0, 4).text() == "34.136500,-117.865300"
     shoot(panel, "extraction-gps")
 
-    panel.form.set_place_text("34.1400,-117.8700")  # the investigator knows better: kept
-    _open(qtbot, panel, [photo])
-    assert panel.form.place_edit.text() == "34.1400,-117.8700"
+    with qtbot.waitSignal(panel.extracted, timeout=20_000):
+        panel.run()
+    panel.form.set_start_text("2026-05-01 10:00:00")
+    _fill(panel, place="")
+    qtbot.mouseClick(panel.save_button, Qt.LeftButton)
+    assert "place" in panel.error.text() and "us4.jpg" in panel.error.text()
+    table.selectRow(1)  # the store camera's still: the place typed applies to it alone
+    panel.form.set_place_text("34.1400,-117.8700")
+    assert table.item(1, 4).text() == "34.140000,-117.870000" and table.item(0, 4).text() == "34.136500,-117.865300"
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+        qtbot.mouseClick(panel.save_button, Qt.LeftButton)
+    with desk.services.db.transaction() as s:
+        rows = s.scalars(select(PlateRead).where(PlateRead.id.in_(saved.args[0]))).all()
+        placed = {s.get(ImportBatch, r.batch_id).description.split(":")[0]: (round(r.lat, 4), round(r.lon, 4))
+                  for r in rows}
+    assert placed == {"IMG_0412.jpg": (34.1365, -117.8653), "us4.jpg": (34.14, -117.87)}
+
+
+def test_leaving_the_start_field_untouched_keeps_each_files_own_start(qtbot, panel, tmp_path, desk):
+    from datetime import datetime, timedelta, timezone
+
+    folder = tmp_path / "two"
+    folder.mkdir()
+    first, second = datetime(2026, 6, 1, 14, 0, tzinfo=timezone.utc), datetime(2026, 6, 1, 18, 30, tzinfo=timezone.utc)
+    write_video(folder / "a-front.mp4", start=first)
+    write_video(folder / "b-rear.mp4", start=second)
+    _open(qtbot, panel, [folder])
+    with qtbot.waitSignal(panel.extracted, timeout=20_000) as done:
+        panel.run()
+    assert len(done.args[0]) == 2
+    panel.form.start_edit.setFocus()  # in and out of the field showing the first file's start,
+    panel.form.start_edit.editingFinished.emit()  # as a click through it does
+    _fill(panel)
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+        qtbot.mouseClick(panel.save_button, Qt.LeftButton)
+    with desk.services.db.transaction() as s:
+        rows = s.scalars(select(PlateRead).where(PlateRead.id.in_(saved.args[0]))).all()
+        starts = {s.get(ImportBatch, r.batch_id).description.split(":")[0]: r.captured_at - timedelta(seconds=r.t_video_s)
+                  for r in rows}
+    assert starts == {"a-front.mp4": first.replace(tzinfo=None), "b-rear.mp4": second.replace(tzinfo=None)}
