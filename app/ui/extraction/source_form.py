@@ -202,10 +202,9 @@ class SourceForm(QWidget):
     def set_files(self, files: list[SourceFile]) -> None:
         self.files = list(files)
         self.starts = {f.path: f.recorded_start for f in files}
-        # Each file at its own GPS position (a phone's); the others where the user last put the
-        # files, if the field holds a place: a canvass's photos each keep where they were taken.
-        typed = self.typed_place()
-        self.places = {f.path: f.recorded_place or typed for f in files}
+        # Each file at its own GPS position (a phone's): a canvass's photos each keep where they
+        # were taken. Like a start, a place is not carried over from files opened before.
+        self.places = {f.path: f.recorded_place for f in files}
         self.table.show_files(self.files, self.starts, self.places)
         rows = min(len(files), 4)
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 24 * max(rows, 1) + 4)
