@@ -2,17 +2,16 @@
 
     nice -n 10 .venv/bin/python bench/recognition_photos.py [--split val|train|all] [--threads 1]
 
-For each photo the pipeline's first (most plate-like) read is compared with the ground
-truth, exactly and with O and 0 folded together (the ground truth often writes 0 where
-the plate shows O). Scenes are whole images; crops are rectified plates. Both go through
-the same reading the app uses (`read_frame`, which `read_image` wraps). Photos are
-ground-truthed with one plate each; the other reads the app would report beside the top
-one (`pipeline.another_plate`) are counted, and listed with -v, for a person to judge.
+For each photo the first read the app reports (`pipeline.reported`, as `extract` does) is
+compared with the ground truth, exactly and with O and 0 folded together (the ground truth
+often writes 0 where the plate shows O); no read counts as wrong. Scenes are whole images;
+crops are rectified plates. Photos are ground-truthed with one plate each; the other reads
+the app reports beside the first are counted, and listed with -v, for a person to judge.
 The machine is shared, so CPU time per photo (all threads) is printed beside the
-wall-clock time. Figures are reported on the fixed validation split (tools/plate_data.py) unless --split says otherwise; a recogniser trained by
-tools/train_recogniser.py never sees validation photos. A last figure scores the few
-photos whose ground truth the photo contradicts (tools/plate_data.DISPUTED) against what
-they show.
+wall-clock time. Figures are reported on the fixed validation split (tools/plate_data.py)
+unless --split says otherwise; a recogniser trained by tools/train_recogniser.py never sees
+validation photos. A last figure scores the few photos whose ground truth the photo
+contradicts (tools/plate_data.DISPUTED) against what they show.
 """
 from __future__ import annotations
 
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.recognition.ocr import EasyOcrEngine  # noqa: E402
-from app.recognition.pipeline import another_plate  # noqa: E402
+from app.recognition.pipeline import reported  # noqa: E402
 from app.recognition.still import read_frame  # noqa: E402
 from tools.plate_data import crops, scenes  # noqa: E402
 
@@ -47,9 +46,9 @@ def evaluate(photos, engine, verbose: bool = False) -> dict:
         frame_reads = read_frame(image, engine)  # what read_image returns, with what the app's filter needs
         times.append(time.perf_counter() - t0)
         cpu += time.process_time() - c0
-        reads = [lr.reading for lr in frame_reads]
-        top = reads[0].plate if reads else ""
-        extra = [lr.reading.plate for lr in frame_reads[1:] if another_plate(lr, image, frame_reads[0])]
+        shown_reads = reported(frame_reads, image)  # what `extract` reports, the first as the answer
+        top = shown_reads[0].reading.plate if shown_reads else ""
+        extra = [lr.reading.plate for lr in shown_reads[1:]]
         others += len(extra)
         if verbose and extra:
             print(f"  {p.path.name}: also reported {', '.join(extra)}")
@@ -89,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
               f"O/0 folded {100 * r['folded'] / n:.1f} %; {r['mean_ms']:.0f} ms/photo mean, {r['p95_ms']:.0f} ms p95, "
               f"{r['cpu_ms']:.0f} CPU-ms/photo; exact {100 * r['shown'] / n:.1f} % against the plates as "
               f"shown where the ground truth is disputed (tools/plate_data.DISPUTED); "
-              f"{r['others']} other reads reported beside the top ones (extract, pipeline.another_plate)")
+              f"{r['others']} other reads reported beside the top ones (extract, pipeline.reported)")
     return 0
 
 
