@@ -206,8 +206,11 @@ class SourceForm(QWidget):
         # were taken. Like a start, a place is not carried over from files opened before.
         self.places = {f.path: f.recorded_place for f in files}
         self.table.show_files(self.files, self.starts, self.places)
-        rows = min(len(files), 4)
-        self.table.setFixedHeight(self.table.horizontalHeader().height() + 24 * max(rows, 1) + 4)
+        # Up to four files in view; on a short window the list gives way down to two, with a
+        # scroll bar, rather than run under the fields below it.
+        height = lambda rows: self.table.horizontalHeader().height() + 24 * max(rows, 1) + 4  # noqa: E731
+        self.table.setMinimumHeight(height(min(len(files), 2)))
+        self.table.setMaximumHeight(height(min(len(files), 4)))
         self._show_hint()
         first = next((s for s in self.starts.values() if s is not None), None)
         self._show(self.start_edit, _local_field(first))

@@ -449,3 +449,17 @@ def test_leaving_the_start_field_untouched_keeps_each_files_own_start(qtbot, pan
         starts = {s.get(ImportBatch, r.batch_id).description.split(":")[0]: r.captured_at - timedelta(seconds=r.t_video_s)
                   for r in rows}
     assert starts == {"a-front.mp4": first.replace(tzinfo=None), "b-rear.mp4": second.replace(tzinfo=None)}
+
+
+def test_four_files_on_a_short_window_scroll_instead_of_running_under_the_fields(qtbot, panel, tmp_path, shoot):
+    for n in range(4):
+        write_video(tmp_path / f"dashcam{n}.mp4", frames=3)
+    _open(qtbot, panel, [tmp_path])
+    panel.resize(980, 716)  # the panel in the main window at its first size
+    shoot(panel, "extraction-four-files-short")
+    form = panel.form
+    assert form.table.geometry().bottom() < form.start_edit.geometry().top()
+    panel.resize(1280, 900)
+    shoot(panel, "extraction-four-files")
+    assert form.table.geometry().bottom() < form.start_edit.geometry().top()
+    assert form.table.verticalScrollBar().maximum() == 0  # all four in view when there is room
