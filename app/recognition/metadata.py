@@ -64,21 +64,17 @@ _LOCATION_KEY = b"com.apple.quicktime.location.ISO6709"
 
 
 def _mp4_location(path: Path) -> tuple[float, float] | None:
-    end = path.stat().st_size
     with open(path, "rb") as f:
-        for kind, off, size in _mp4_boxes(f, end):
-            if kind != b"moov":
-                continue
-            for sub, soff, ssize in list(_mp4_boxes(_at(f, off), off + size)):
-                if sub == b"udta":
-                    for item, ioff, isize in list(_mp4_boxes(_at(f, soff), soff + ssize)):
-                        if item == b"\xa9xyz":  # 2 bytes of length, 2 of language, the text
-                            text = _at(f, ioff + 4).read(max(0, isize - 4))
-                            if (place := _iso6709(text)) is not None:
-                                return place
-                elif sub == b"meta":
-                    if (place := _keyed_location(f, soff, ssize)) is not None:
-                        return place
+        for sub, soff, ssize in _moov_children(f, path.stat().st_size):
+            if sub == b"udta":
+                for item, ioff, isize in list(_mp4_boxes(_at(f, soff), soff + ssize)):
+                    if item == b"\xa9xyz":  # 2 bytes of length, 2 of language, the text
+                        text = _at(f, ioff + 4).read(max(0, isize - 4))
+                        if (place := _iso6709(text)) is not None:
+                            return place
+            elif sub == b"meta":
+                if (place := _keyed_location(f, soff, ssize)) is not None:
+                    return place
     return None
 
 
@@ -150,18 +146,19 @@ def _mp4_boxes(f, end: int):
         f.seek(start + size)
 
 
+def _moov_children(f, end: int) -> list[tuple[bytes, int, int]]:
+    """(type, payload offset, payload size) of the boxes in the movie box; [] without one."""
+    for kind, off, size in _mp4_boxes(f, end):
+        if kind == b"moov":
+            return list(_mp4_boxes(_at(f, off), off + size))
+    return []
+
+
 def _mp4_creation_time(path: Path) -> datetime | None:
-    end = path.stat().st_size
     with open(path, "rb") as f:
-        for kind, off, size in _mp4_boxes(f, end):
-            if kind != b"moov":
-                continue
-            f.seek(off)
-            for sub, soff, _ in _mp4_boxes(f, off + size):
-                if sub != b"mvhd":
-                    continue
-                f.seek(soff)
-                version = f.read(1)[0]
+        for sub, soff, _ in _moov_children(f, path.stat().st_size):
+            if sub == b"mvhd":
+                version = _at(f, soff).read(1)[0]
                 f.read(3)
                 created = struct.unpack(">Q" if version == 1 else ">I", f.read(8 if version == 1 else 4))[0]
                 if created == 0:
@@ -173,22 +170,13 @@ def _mp4_creation_time(path: Path) -> datetime | None:
 def set_mp4_creation_time(path: Path, when: datetime) -> bool:
     """Write `when` into an MP4's mvhd box in place (used by the benchmark generator)."""
     seconds = int((when.astimezone(timezone.utc) - _MP4_EPOCH).total_seconds())
-    end = path.stat().st_size
     with open(path, "r+b") as f:
-        for kind, off, size in _mp4_boxes(f, end):
-            if kind != b"moov":
-                continue
-            f.seek(off)
-            for sub, soff, _ in _mp4_boxes(f, off + size):
-                if sub == b"mvhd":
-                    f.seek(soff)
-                    version = f.read(1)[0]
-                    f.seek(soff + 4)
-                    if version == 1:
-                        f.write(struct.pack(">QQ", seconds, seconds))
-                    else:
-                        f.write(struct.pack(">II", seconds, seconds))
-                    return True
+        for sub, soff, _ in _moov_children(f, path.stat().st_size):
+            if sub == b"mvhd":
+                version = _at(f, soff).read(1)[0]
+                f.seek(soff + 4)
+                f.write(struct.pack(">QQ", seconds, seconds) if version == 1 else struct.pack(">II", seconds, seconds))
+                return True
     return False
 
 
