@@ -11,9 +11,10 @@ import struct
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .media import is_image, is_video, open_picture
+from .media import is_image, open_picture
 
 _MP4_EPOCH = datetime(1904, 1, 1, tzinfo=timezone.utc)
+_MP4_SUFFIXES = frozenset({".mp4", ".m4v", ".mov"})  # the ISO/QuickTime box files whose header is read
 
 
 def recording_start(path: str | Path) -> datetime | None:
@@ -26,7 +27,7 @@ def recording_start(path: str | Path) -> datetime | None:
     """
     path = Path(path)
     try:
-        if is_video(path) and path.suffix.lower() in {".mp4", ".m4v", ".mov"}:
+        if path.suffix.lower() in _MP4_SUFFIXES:
             return _mp4_creation_time(path)
         if is_image(path):
             return _exif_time(path)
@@ -45,7 +46,7 @@ def recording_place(path: str | Path) -> tuple[float, float] | None:
     """
     path = Path(path)
     try:
-        if is_video(path) and path.suffix.lower() in {".mp4", ".m4v", ".mov"}:
+        if path.suffix.lower() in _MP4_SUFFIXES:
             place = _mp4_location(path)
         elif is_image(path):
             place = _exif_place(path)
@@ -67,7 +68,7 @@ def _mp4_location(path: Path) -> tuple[float, float] | None:
     with open(path, "rb") as f:
         for sub, soff, ssize in _moov_children(f, path.stat().st_size):
             if sub == b"udta":
-                for item, ioff, isize in list(_mp4_boxes(_at(f, soff), soff + ssize)):
+                for item, ioff, isize in _children(f, soff, ssize):
                     if item == b"\xa9xyz":  # 2 bytes of length, 2 of language, the text
                         text = _at(f, ioff + 4).read(max(0, isize - 4))
                         if (place := _iso6709(text)) is not None:
@@ -82,7 +83,7 @@ def _keyed_location(f, off: int, size: int) -> tuple[float, float] | None:
     """The ISO 6709 value of QuickTime's metadata keys (`keys` names them, `ilst` holds them by number)."""
     if _at(f, off).read(4) == b"\0\0\0\0":  # an ISO meta box starts with version and flags
         off, size = off + 4, size - 4
-    boxes = {kind: (o, s) for kind, o, s in _mp4_boxes(_at(f, off), off + size)}
+    boxes = {kind: (o, s) for kind, o, s in _children(f, off, size)}
     if b"keys" not in boxes or b"ilst" not in boxes:
         return None
     koff, ksize = boxes[b"keys"]
@@ -97,9 +98,9 @@ def _keyed_location(f, off: int, size: int) -> tuple[float, float] | None:
     if wanted is None:
         return None
     loff, lsize = boxes[b"ilst"]
-    for kind, ioff, isize in list(_mp4_boxes(_at(f, loff), loff + lsize)):
+    for kind, ioff, isize in _children(f, loff, lsize):
         if struct.unpack(">I", kind)[0] == wanted:
-            for sub, doff, dsize in list(_mp4_boxes(_at(f, ioff), ioff + isize)):
+            for sub, doff, dsize in _children(f, ioff, isize):
                 if sub == b"data":  # 4 bytes of type, 4 of locale, the text
                     return _iso6709(_at(f, doff + 8).read(max(0, dsize - 8)))
     return None
@@ -146,11 +147,17 @@ def _mp4_boxes(f, end: int):
         f.seek(start + size)
 
 
+def _children(f, off: int, size: int) -> list[tuple[bytes, int, int]]:
+    """(type, payload offset, payload size) of the boxes in the payload at `off`, read at once
+    (the walk shares the file's position with whatever reads them next)."""
+    return list(_mp4_boxes(_at(f, off), off + size))
+
+
 def _moov_children(f, end: int) -> list[tuple[bytes, int, int]]:
-    """(type, payload offset, payload size) of the boxes in the movie box; [] without one."""
-    for kind, off, size in _mp4_boxes(f, end):
+    """The boxes in the movie box; [] without one."""
+    for kind, off, size in _mp4_boxes(_at(f, 0), end):
         if kind == b"moov":
-            return list(_mp4_boxes(_at(f, off), off + size))
+            return _children(f, off, size)
     return []
 
 

@@ -28,8 +28,8 @@ from .track import FrameRead, PlateTrack, Tracker, accept_track, lettering_besid
 
 ProgressCallback = Callable[[Progress], None]
 
-# Extra plates on a photo are reported only when clearly read and clearly plates
-# (another_plate); the top one always is.
+# What a photo reports (`reported`): its most plate-like read unless that is clearly no
+# plate, and other reads only when clearly read and clearly plates (another_plate).
 _PHOTO_EXTRA_MIN_CONFIDENCE = 0.75
 _PHOTO_EXTRA_MIN_LENGTH = 4
 _PHOTO_EXTRA_MIN_PLATENESS = 0.5

@@ -301,7 +301,8 @@ class ExtractionService:
         elements = {
             "files": [{"file": Path(f).name, "sha256": rs[0].read.file_sha256} for f, rs in by_file.items()],
             "source": source_name,
-            "at": spots[0] if len(set(map(tuple, spots))) == 1 else {Path(f).name: spot for f, spot in zip(by_file, spots)},
+            "at": (spots[0] if len(set(map(tuple, spots))) == 1
+                   else {Path(f).name: spot for f, spot in zip(by_file, spots)}),
             "start": {Path(f).name: starts[f].isoformat() for f in by_file},
             "reads": len(kept), "dropped": len(reviewed) - len(kept), "corrected": len(corrections),
         }
@@ -336,8 +337,8 @@ class ExtractionService:
                     corrected_text=r.plate if r.corrected else None, state=None,
                     confidence=float(read.confidence),
                     captured_at=starts[read.file] + timedelta(seconds=float(read.t_video_s)),
-                    lat=places[read.file].lat, lon=places[read.file].lon, source_id=source_id, image_sha256=frame or None,
-                    crop_sha256=crop or None, batch_id=batches[read.file], video_sha256=read.file_sha256,
+                    lat=places[read.file].lat, lon=places[read.file].lon, source_id=source_id,
+                    image_sha256=frame or None, crop_sha256=crop or None, batch_id=batches[read.file], video_sha256=read.file_sha256,
                     frame=int(read.frame), t_video_s=float(read.t_video_s),
                 ).returning(PlateRead.id)).scalar_one())
             record = facts(caller)
