@@ -35,7 +35,11 @@ _PHOTO_EXTRA_MIN_LENGTH = 4
 _PHOTO_EXTRA_MIN_PLATENESS = 0.5
 _PHOTO_MIN_PLATENESS = 0.2  # for the top read, where the plate is small in the picture
 _PROGRESS_INTERVAL_S = 0.1  # ~10 updates a second, as the GUI wants
-_MARKS_LOOKS = 3  # sightings of a pass a general reader checks for a clock's or a date's marks
+_MARKS_LOOKS = 3
+# A pass voted at this confidence or more but under accept_track's floor is offered for
+# review unticked (extract_files(unsure=True)): FD7U4U voted FDZU4U at 0.66, its 7 read
+# as Z in half the frames, is then a crop the investigator can read and correct.
+UNSURE_MIN_CONFIDENCE = 0.5  # sightings of a pass a general reader checks for a clock's or a date's marks
 
 
 class _Reporter:
@@ -65,6 +69,7 @@ def extract_files(
     cancel: CancelToken | None = None,
     *,
     sample_fps: float = 5.0,
+    unsure: bool = False,
 ) -> list[ExtractedRead]:
     """Read plates from videos and photos (files or folders), one model for the whole run.
 
@@ -72,9 +77,10 @@ def extract_files(
     plate across frames are voted into one `ExtractedRead` per vehicle pass. A photo gives
     its most plate-like read plus any other clearly read plate. Progress counts frames
     (a photo is one); `cancel` is checked every frame, so a cancel stops within a second
-    by raising `Cancelled`.
+    by raising `Cancelled`. With `unsure`, a video's passes whose vote fell short of the
+    confidence floor (but that are plates by every other test) come too, marked `unsure`.
     """
-    return list(iter_extract(paths, engine, progress, cancel, sample_fps=sample_fps))
+    return list(iter_extract(paths, engine, progress, cancel, sample_fps=sample_fps, unsure=unsure))
 
 
 def iter_extract(
@@ -84,6 +90,7 @@ def iter_extract(
     cancel: CancelToken | None = None,
     *,
     sample_fps: float = 5.0,
+    unsure: bool = False,
 ) -> Iterator[ExtractedRead]:
     """`extract_files` as a generator: reads arrive as each pass ends."""
     cancel = cancel or CancelToken()
@@ -94,7 +101,7 @@ def iter_extract(
     for path, size in zip(files, sizes):
         cancel.raise_if_cancelled()
         if is_video(path):
-            yield from _video_reads(path, engine, cancel, report, sample_fps)
+            yield from _video_reads(path, engine, cancel, report, sample_fps, unsure)
         else:
             yield from _photo_reads(path, engine)
         report.base += size
@@ -194,7 +201,7 @@ def another_plate(lr: LineRead, image: np.ndarray, top: LineRead) -> bool:
 
 
 def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Reporter,
-                 sample_fps: float) -> Iterator[ExtractedRead]:
+                 sample_fps: float, unsure: bool) -> Iterator[ExtractedRead]:
     sha = sha256_file(path, cancel.raise_if_cancelled)
     start = recording_start(path)
     tracker = Tracker()
@@ -207,7 +214,7 @@ def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Re
 
         for closed, t_s in ended_tracks(video, tracker, engine, each_frame, cancel.raise_if_cancelled):
             for track in closed:
-                if (read := _track_read(track, engine, path, sha, start)) is not None:
+                if (read := _track_read(track, engine, path, sha, start, unsure)) is not None:
                     passes.add(track, read)
             yield from passes.ready(t_s)
 
@@ -298,8 +305,10 @@ def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
     return out
 
 
-def _track_read(track: PlateTrack, engine: OcrEngine, path: Path, sha: str, start) -> ExtractedRead | None:
-    if not accept_track(track):
+def _track_read(track: PlateTrack, engine: OcrEngine, path: Path, sha: str, start,
+                unsure: bool = False) -> ExtractedRead | None:
+    sure = accept_track(track)
+    if not sure and not (unsure and accept_track(track, min_conf=UNSURE_MIN_CONFIDENCE)):
         return None
     plate, raw, conf = track.vote()
     best = track.best
@@ -313,7 +322,7 @@ def _track_read(track: PlateTrack, engine: OcrEngine, path: Path, sha: str, star
         confidence=round(conf, 4), frame=best.frame, t_video_s=round(best.t_s, 3), box=box,
         crop_png=_png(image, box), frame_jpeg=_jpeg(image),
         first_frame=track.sightings[0].frame, last_frame=track.sightings[-1].frame,
-        frames_seen=len(track.sightings), recorded_start=start,
+        frames_seen=len(track.sightings), recorded_start=start, unsure=not sure,
     )
 
 

@@ -42,6 +42,9 @@ class ExtractedRead:
     last_frame: int = 0
     frames_seen: int = 1  # frames whose reads voted for this plate
     recorded_start: datetime | None = None  # from the file's metadata, when it has one
+    # A pass the vote could not settle (confidence under the floor): offered for review
+    # unticked, never reported or saved unless the investigator keeps it.
+    unsure: bool = False
 
     def captured_at(self, start: datetime | None = None) -> datetime | None:
         """Absolute time of the best frame: `start` (or the file's own start) + t_video_s."""

@@ -206,7 +206,7 @@ class ExtractionService:
 
     def extract(self, caller: Caller, paths: Sequence[str | Path], progress: ProgressCallback = no_progress,
                 cancel: CancelToken | None = None, *, files: Sequence[SourceFile] | None = None,
-                sample_fps: float = 5.0) -> list[ExtractedRead]:
+                sample_fps: float = 5.0, unsure: bool = False) -> list[ExtractedRead]:
         """Read the plates of videos and photos (files or folders), one model for the whole run.
 
         The files are hashed first (or `files`, from an earlier `hash_files`, are used), then the
@@ -215,7 +215,8 @@ class ExtractionService:
         read whose file no longer has the hash recorded first stops the run (the file changed
         under us). The "extract" access record holds the files' hashes, the skipped files' reasons
         and the number of reads; a cancel raises Cancelled (recorded as a stopped access) and
-        returns nothing.
+        returns nothing. With `unsure` (the review table), a video's passes the vote could not
+        settle come too, marked `unsure`, for the investigator to check (see extract_files).
         """
         cancel = cancel or CancelToken()
         files = list(files) if files is not None else hash_files(paths, cancel=cancel)
@@ -234,7 +235,8 @@ class ExtractionService:
             progress(Progress(0, 1, LOADING_MODEL))
             engine = self.warm_engine()
             cancel.raise_if_cancelled()
-            for read in iter_extract([f.path for f in readable], engine, progress, cancel, sample_fps=sample_fps):
+            for read in iter_extract([f.path for f in readable], engine, progress, cancel,
+                                     sample_fps=sample_fps, unsure=unsure):
                 recorded = expected.get(str(Path(read.file).resolve()))
                 if recorded is not None and recorded != read.file_sha256:
                     raise ValidationError(f"{Path(read.file).name} changed after it was hashed; "

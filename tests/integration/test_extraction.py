@@ -293,3 +293,17 @@ def test_each_file_can_have_its_own_place(services, extraction, detective, tmp_p
     with pytest.raises(ValidationError, match="Give the place of the recording for us4.jpg"):
         extraction.save(detective, [ReviewedRead(r) for r in reads], VIDEO_START,
                         {r.file: here for r in reads if r.file.endswith("car13.jpg")}, "Canvass, Ofc. Lee")
+
+
+def test_a_pass_voted_under_the_floor_comes_only_when_asked_and_marked_unsure(services, clock, detective, clip):
+    # Every frame read at 0.6: the vote is under the 0.7 floor. `extract` (the command line)
+    # reports nothing; the review table asks for such passes and gets one, marked unsure.
+    unsure_engine = StandInEngine(confidence=0.6)
+    extraction = ExtractionService(services.db, services.gate, services.images, clock, lambda: unsure_engine)
+    assert extraction.extract(detective, [clip]) == []
+    [read] = extraction.extract(detective, [clip], unsure=True)
+    assert read.unsure and read.plate == "7ABC123" and read.confidence < 0.7
+    assert [r.result_count for r in _audit(services, "extract")] == [0, 1]
+    [sure] = ExtractionService(services.db, services.gate, services.images, clock,
+                               lambda: StandInEngine()).extract(detective, [clip], unsure=True)
+    assert not sure.unsure

@@ -163,7 +163,8 @@ class ExtractionPanel(QWidget):
         self.model.modelReset.connect(self._show_selected)
 
         hint = QLabel("Double-click a plate to correct a misread (the OCR's text is kept, the correction "
-                      "logged); untick <b>Keep</b> or press <b>Drop</b> or Delete for a false read.")
+                      "logged); untick <b>Keep</b> or press <b>Drop</b> or Delete for a false read. A pass "
+                      "marked <i>unsure</i> arrives unticked: check its crop and tick it to keep it.")
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         self.drop_button = QPushButton("Drop selected")
@@ -314,7 +315,7 @@ class ExtractionPanel(QWidget):
                          case_number=self.form.case_edit.text().strip())
         files = list(self.files)
         self._start("extract", lambda cancel, progress: self.extraction.extract(
-            caller, [f.path for f in files], progress, cancel, files=files), self._extracted)
+            caller, [f.path for f in files], progress, cancel, files=files, unsure=True), self._extracted)
 
     def _extracted(self, reads) -> None:
         self._found = len(reads)
@@ -367,8 +368,10 @@ class ExtractionPanel(QWidget):
 
     def _saved(self, ids: list[int]) -> None:
         self.saved_ids = list(ids)
-        corrected, dropped = self.model.corrected(), len(self.model.rows) - self.model.kept()
-        extras = [f"{corrected} corrected" if corrected else "", f"{dropped} dropped" if dropped else ""]
+        corrected, unsure = self.model.corrected(), self.model.unsure_unticked()
+        dropped = len(self.model.rows) - self.model.kept() - unsure
+        extras = [f"{corrected} corrected" if corrected else "", f"{dropped} dropped" if dropped else "",
+                  f"{unsure} unsure not kept" if unsure else ""]
         extra = ", ".join(e for e in extras if e)
         self.message.setText(f"✔ Saved {len(ids)} read{'s' * (len(ids) != 1)}"
                              + (f" ({extra})" if extra else "")
@@ -475,8 +478,10 @@ class ExtractionPanel(QWidget):
         elif locked:
             self.review_info.setText("Saved. Open files, or read these again, for a new review.")
         elif total:
-            self.review_info.setText(f"{total} read{'s' * (total != 1)} · {kept} kept · {total - kept} dropped · "
-                                     f"{corrected} corrected")
+            unsure = self.model.unsure_unticked()
+            self.review_info.setText(f"{total} read{'s' * (total != 1)} · {kept} kept · "
+                                     f"{total - kept - unsure} dropped · {corrected} corrected"
+                                     + (f" · {unsure} unsure, not kept unless you tick them" if unsure else ""))
         elif self._found == 0:
             self.review_info.setText("No plates were found in the opened files.")
         else:

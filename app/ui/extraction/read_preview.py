@@ -73,7 +73,10 @@ class ReadPreview(QWidget):
         where = "a photo" if read.t_video_s == 0 and read.frame == 0 else (
             f"frame {read.frame} at {read.t_video_s:.1f} s, seen in {read.frames_seen} "
             f"frame{'s' if read.frames_seen != 1 else ''}")
-        self.caption.setText(f"{Path(read.file).name}: {where}.<br>The amber box marks where the plate was read.")
+        doubt = ("<br><b>Unsure:</b> the frames did not agree enough to report this plate; read the crop "
+                 "and tick Keep only if it is a plate, correcting it first if needed.") if read.unsure else ""
+        self.caption.setText(f"{Path(read.file).name}: {where}.<br>The amber box marks where the plate was read."
+                             + doubt)
         self._draw()
 
     def _draw(self) -> None:

@@ -2,7 +2,7 @@
 
 A row is a ReviewedRead. The plate cell is editable (a correction; the OCR's own text stays in
 its column and both are stored), the Keep cell is a check box (an unticked read is a false read
-and is not saved). Times are shown in the workstation's zone, with its name.
+and is not saved; an unsure pass arrives unticked, to be checked). Times are shown in the workstation's zone, with its name.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ THUMB_HEIGHT = 34
 THUMB_MAX_WIDTH = 150
 CORRECTED = QColor("#7a4100")
 DROPPED = QColor("#9aa4b1")
+UNSURE = QColor("#8a5a00")
 
 
 def video_time(seconds: float) -> str:
@@ -46,7 +47,8 @@ class ReviewModel(QAbstractTableModel):
 
     def set_reads(self, reads: list[ExtractedRead]) -> None:
         self.beginResetModel()
-        self.rows = [ReviewedRead(r) for r in reads]
+        # An unsure pass is shown for the investigator to check, not kept unless ticked.
+        self.rows = [ReviewedRead(r, keep=not r.unsure) for r in reads]
         self.locked = False
         self._thumbs.clear()
         self.endResetModel()
@@ -69,6 +71,9 @@ class ReviewModel(QAbstractTableModel):
 
     def kept(self) -> int:
         return sum(1 for r in self.rows if r.keep)
+
+    def unsure_unticked(self) -> int:
+        return sum(1 for r in self.rows if r.read.unsure and not r.keep)
 
     def corrected(self) -> int:
         return sum(1 for r in self.rows if r.keep and r.corrected)
@@ -141,7 +146,7 @@ class ReviewModel(QAbstractTableModel):
             if col == OCR:
                 return read.ocr_text if read.ocr_text == read.plate else f"{read.plate}  ({read.ocr_text})"
             if col == CONFIDENCE:
-                return f"{read.confidence:.0%}"
+                return f"{read.confidence:.0%} unsure" if read.unsure else f"{read.confidence:.0%}"
             if col == FRAME:
                 return str(read.frame) if self._is_video(read) else "photo"
             if col == T_VIDEO:
@@ -155,6 +160,8 @@ class ReviewModel(QAbstractTableModel):
         if role == Qt.EditRole and col == PLATE:
             return item.plate
         if role == Qt.ForegroundRole:
+            if read.unsure and not item.keep:
+                return QBrush(UNSURE)
             if not item.keep:
                 return QBrush(DROPPED)
             if col == PLATE and item.corrected:
@@ -166,12 +173,17 @@ class ReviewModel(QAbstractTableModel):
             if col == PLATE:
                 font.setBold(True)
                 font.setFamily("DejaVu Sans Mono")
-            if not item.keep:
+            if read.unsure and not item.keep:
+                font.setItalic(True)  # to check, not struck out: nobody dropped it yet
+            elif not item.keep:
                 font.setStrikeOut(col not in (KEEP, CROP))
             return font
         if role == Qt.ToolTipRole:
             if col == PLATE and item.corrected:
                 return f"Corrected by you; the OCR read {read.plate} (raw: {read.ocr_text})"
+            if read.unsure:
+                return ("Unsure: the frames of this pass did not agree enough to report it. Check the "
+                        "crop; tick Keep to save it, correcting the plate first if it is misread.")
             if col == FILE:
                 return f"{read.file}\nSHA-256 {read.file_sha256}"
             if col == FRAME and read.last_frame:

@@ -463,3 +463,35 @@ def test_four_files_on_a_short_window_scroll_instead_of_running_under_the_fields
     shoot(panel, "extraction-four-files")
     assert form.table.geometry().bottom() < form.start_edit.geometry().top()
     assert form.table.verticalScrollBar().maximum() == 0  # all four in view when there is room
+
+
+def test_an_unsure_pass_is_offered_unticked_and_saved_only_when_kept(qtbot, desk, detective, clip, shoot):
+    # Every frame read at 0.6: the pass votes under the 0.7 floor, so `extract` on the
+    # command line reports nothing; the review table shows it for the investigator to check.
+    panel = make_panel(qtbot, desk, detective, StandInEngine(confidence=0.6))
+    try:
+        _open(qtbot, panel, [clip])
+        with qtbot.waitSignal(panel.extracted, timeout=20_000):
+            panel.run()
+        model = panel.model
+        assert model.rowCount() == 1 and not model.rows[0].keep
+        assert model.data(model.index(0, rm.CONFIDENCE)) == "60% unsure"
+        assert "Unsure" in model.data(model.index(0, rm.PLATE), Qt.ToolTipRole)
+        assert not model.data(model.index(0, rm.PLATE), Qt.FontRole).strikeOut()  # to check, not dropped
+        assert "0 kept · 0 dropped" in panel.review_info.text()
+        assert "1 unsure, not kept unless you tick them" in panel.review_info.text()
+        assert not panel.save_button.isEnabled()
+        panel.table.selectRow(0)
+        assert "Unsure" in panel.preview.caption.text()
+        shoot(panel, "extraction-unsure")
+
+        _fill(panel)
+        qtbot.mouseClick(panel.keep_button, Qt.LeftButton)
+        assert model.rows[0].keep and "unsure" not in panel.review_info.text()
+        assert "0 dropped" in panel.review_info.text()
+        with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+            qtbot.mouseClick(panel.save_button, Qt.LeftButton)
+        assert len(saved.args[0]) == 1
+        assert _count(desk.services, PlateRead, PlateRead.plate_as_read == "7ABC123") == 1
+    finally:
+        panel.shutdown()
