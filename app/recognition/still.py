@@ -58,8 +58,8 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
         if check is not None:
             check()
         readings.extend(engine.read_lines(crops[i:i + _CHUNK]))
-    out: list[LineRead] = []
     tallest = max(l.glyph_h for l in lines)
+    chosen: list[tuple[LineRead, LineReading, np.ndarray, TextLine, float, float]] = []
     for i, line in enumerate(lines):
         masked, plain = readings[2 * i: 2 * i + 2]
         edges = plate_edges(sources[i], line)
@@ -71,13 +71,64 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
                 or _fits_glyph_count(masked, plain, line.glyphs)
                 or _adds_inner_glyph(masked, plain)):
             masked = plain
-        best = max(
-            (_line_read(r, line, tallest, edges, plateness, crops[2 * i + 1]) for r in (masked, plain)),
-            key=lambda lr: lr.score if lr else -1.0,
-        )
+        reads = [(_line_read(r, line, tallest, edges, plateness, crops[2 * i + 1]), r, crops[2 * i + k])
+                 for k, r in enumerate((masked, plain))]
+        best, reading, crop = max(reads, key=lambda t: t[0].score if t[0] else -1.0)
         if best is not None:
-            out.append(best)
+            chosen.append((best, reading, crop, line, edges, plateness))
+    out = _widened(chosen, engine, tallest)
     return _drop_overlapping(sorted(out, key=lambda lr: -lr.score))
+
+
+def _widened(chosen: list[tuple[LineRead, LineReading, np.ndarray, TextLine, float, float]],
+             engine: OcrEngine, tallest: float) -> list[LineRead]:
+    """The reads, with a narrow-looking H or V read again on the line widened by half.
+
+    Many states print condensed glyphs, and squeezed to the recogniser's height a
+    condensed W or M is read as H or V (411SJW read 411SJH at 0.92, CUST0M read CUST0V
+    at 0.68). Widened, the same line shows them as the letters they are. Only a character
+    the first read doubted is replaced, and only by W or M read surely on the wider line.
+    """
+    doubtful = [k for k, (lr, r, *_) in enumerate(chosen) if _narrowed_at(r)]
+    if not doubtful:
+        return [c[0] for c in chosen]
+    wide = engine.read_lines([cv2.resize(chosen[k][2], (round(chosen[k][2].shape[1] * _WIDEN), chosen[k][2].shape[0]),
+                                         interpolation=cv2.INTER_CUBIC) for k in doubtful])
+    out = [c[0] for c in chosen]
+    for k, w in zip(doubtful, wide):
+        lr, r, crop, line, edges, plateness = chosen[k]
+        if len(w.text) != len(r.text):
+            continue
+        text, probs = list(r.text), r.char_probs.copy()
+        for i in _narrowed_at(r):
+            if w.text[i] in "WM" and float(w.char_probs[i].max()) >= _SURE_WIDE:
+                text[i], probs[i] = w.text[i], w.char_probs[i]
+        if "".join(text) != r.text:
+            widened = replace(r, text="".join(text), raw_text=_respelt(r.raw_text, "".join(text)), char_probs=probs)
+            again = _line_read(widened, line, tallest, edges, plateness, lr.crop if lr.crop is not None else crop)
+            if again is not None:
+                out[k] = again
+    return out
+
+
+def _narrowed_at(r: LineReading) -> list[int]:
+    if r.char_probs.shape[0] != len(r.text):
+        return []
+    return [i for i, c in enumerate(r.text) if c in "HV" and float(r.char_probs[i].max()) < _DOUBT]
+
+
+def _respelt(raw: str, text: str) -> str:
+    """The raw read with its plate characters replaced, in order, by `text`'s."""
+    letters = iter(text)
+    out = [next(letters, c) if normalise_plate(c) else c for c in raw]
+    return "".join(out) if normalise_plate("".join(out)) == text else text
+
+
+# H and V are what a condensed W or M looks like; widened by half, the recogniser sees
+# them. Below _DOUBT the first read was not sure; at _SURE_WIDE the widened one is.
+_WIDEN = 1.5
+_DOUBT = 0.95
+_SURE_WIDE = 0.9
 
 
 def _adds_end_glyph(masked: LineReading, plain: LineReading) -> bool:
