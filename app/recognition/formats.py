@@ -27,15 +27,16 @@ SERIAL_FORMATS: tuple[str, ...] = (
     "DDDDLL",
     "DLLDDD",
     "LLDLLD",   # FL-style mixed series
+    "LLDLDL",   # MO (AB1 C2D): 25 of the 274 training plates, the commonest layout not listed before
     "DDDLLLL",
     "LLDDDDD",
     "DDDDDDD",  # all-digit series (7 of the 274 training plates)
 )
 
 _MIN_SWAP_PROB = 0.01
-# One look-alike changed is a correction; two are a guess: UH1N2A (a layout of none of
-# ours) fits the FL-style LLDLLD as UH1NZ4, which blind clip 186 reported for one of the
-# plate's two tracks.
+# One look-alike changed is a correction; two are a guess: UH1N2A (Missouri's LLDLDL,
+# before that layout was listed) fits the FL-style LLDLLD as UH1NZ4, which blind clip 186
+# reported for one of the plate's two tracks.
 _MAX_SWAPS = 1
 
 # Words that sit on plates and frames but are never the plate number. Compared after
@@ -165,17 +166,26 @@ def apply_formats(plate: str, char_probs: np.ndarray | None = None) -> PlateText
     return PlateText("".join(out), True, layout)
 
 
+# Beyond the look-alikes a witness confuses (app.domain.plates), the recogniser reads a
+# plate's 7 as Z: SH0R7X and FD7U4U with a Z in half their frames.
+_READ_ALIKES = {"Z": frozenset("7"), "7": frozenset("Z")}
+
+
+def _look_alikes(c: str) -> frozenset[str]:
+    return confusables(c) | _READ_ALIKES.get(c, frozenset())
+
+
 def _fits(plate: str, layout: str) -> bool:
     for c, need in zip(plate, layout):
         if (need == "L") == c.isalpha():
             continue
-        if not any((need == "L") == o.isalpha() for o in confusables(c) if o != c):
+        if not any((need == "L") == o.isalpha() for o in _look_alikes(c) if o != c):
             return False
     return True
 
 
 def _swap(c: str, need: str, probs: np.ndarray | None) -> str:
-    options = [o for o in confusables(c) if o != c and (need == "L") == o.isalpha()]
+    options = [o for o in _look_alikes(c) if o != c and (need == "L") == o.isalpha()]
     if probs is not None and len(options) > 1:
         return max(options, key=lambda o: probs[PLATE_ALPHABET.index(o)])
     # Prefer the canonical look-alike: O for 0 and 0 for O, not Q or D.

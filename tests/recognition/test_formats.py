@@ -14,10 +14,22 @@ from app.recognition.ocr import PLATE_ALPHABET, decode_ctc
     ("CUSTOM", "CUSTOM"),     # vanity plate fits no serial layout: left alone
     ("8B8123", "8B8123"),     # LLLDDD, LLDDDD and DLLDDD all fit: nothing settled
     ("895I283", "8951283"),   # only the all-digit series explains it: I -> 1
-    ("UH1N2A", "UH1N2A"),     # LLDLLD would need two look-alikes changed (2 -> Z, A -> 4)
+    ("UH1N2A", "UH1N2A"),     # Missouri's LLDLDL as it is (LLDLLD would need two changes)
 ])
 def test_formats_correct_only_when_certain(read, expected):
     assert apply_formats(read).plate == expected
+
+
+@pytest.mark.parametrize("read, plate", [("FDZU4U", "FD7U4U"), ("SH0RZX", "SH0R7X")])
+def test_a_missouri_serials_7_read_as_z_is_settled_by_its_layout(read, plate):
+    # AB1 C2D: a letter where the layout needs a digit; the recogniser's runner-up there
+    # is the 7 (a witness's look-alike for Z would be 2).
+    probs = np.full((6, 36), 0.001, np.float32)
+    for i, c in enumerate(read):
+        probs[i, PLATE_ALPHABET.index(c)] = 0.9
+    probs[read.index("Z"), PLATE_ALPHABET.index("7")] = 0.3
+    fixed = apply_formats(read, probs)
+    assert (fixed.plate, fixed.layout) == (plate, "LLDLDL")
 
 
 def test_format_correction_uses_the_runner_up_probability():
