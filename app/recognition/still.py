@@ -59,7 +59,7 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
             check()
         readings.extend(engine.read_lines(crops[i:i + _CHUNK]))
     tallest = max(l.glyph_h for l in lines)
-    chosen: list[tuple[LineRead, LineReading, np.ndarray, TextLine, float, float]] = []
+    chosen: list[_Choice] = []
     for i, line in enumerate(lines):
         masked, plain = readings[2 * i: 2 * i + 2]
         edges = plate_edges(sources[i], line)
@@ -75,13 +75,24 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
                  for k, r in enumerate((masked, plain))]
         best, reading, crop = max(reads, key=lambda t: t[0].score if t[0] else -1.0)
         if best is not None:
-            chosen.append((best, reading, crop, line, edges, plateness))
+            chosen.append(_Choice(best, reading, crop, line, edges, plateness))
     out = _widened(chosen, engine, tallest)
     return _drop_overlapping(sorted(out, key=lambda lr: -lr.score))
 
 
-def _widened(chosen: list[tuple[LineRead, LineReading, np.ndarray, TextLine, float, float]],
-             engine: OcrEngine, tallest: float) -> list[LineRead]:
+@dataclass(frozen=True, eq=False)
+class _Choice:
+    """A line's chosen read, with what it was made from (to read it again)."""
+
+    read: LineRead
+    reading: LineReading  # the engine's read the LineRead was made of
+    crop: np.ndarray  # the crop (masked or plain) that reading was made on
+    line: TextLine
+    edges: float
+    plateness: float
+
+
+def _widened(chosen: list[_Choice], engine: OcrEngine, tallest: float) -> list[LineRead]:
     """The reads, with a narrow-looking H or V read again on the line widened by half.
 
     Many states print condensed glyphs, and squeezed to the recogniser's height a
@@ -89,14 +100,15 @@ def _widened(chosen: list[tuple[LineRead, LineReading, np.ndarray, TextLine, flo
     at 0.68). Widened, the same line shows them as the letters they are. Only a character
     the first read doubted is replaced, and only by W or M read surely on the wider line.
     """
-    doubtful = [k for k, (lr, r, *_) in enumerate(chosen) if _narrowed_at(r)]
+    out = [c.read for c in chosen]
+    doubtful = [k for k, c in enumerate(chosen) if _narrowed_at(c.reading)]
     if not doubtful:
-        return [c[0] for c in chosen]
-    wide = engine.read_lines([cv2.resize(chosen[k][2], (round(chosen[k][2].shape[1] * _WIDEN), chosen[k][2].shape[0]),
-                                         interpolation=cv2.INTER_CUBIC) for k in doubtful])
-    out = [c[0] for c in chosen]
+        return out
+    wide = engine.read_lines([cv2.resize(c.crop, (round(c.crop.shape[1] * _WIDEN), c.crop.shape[0]),
+                                         interpolation=cv2.INTER_CUBIC) for c in (chosen[k] for k in doubtful)])
     for k, w in zip(doubtful, wide):
-        lr, r, crop, line, edges, plateness = chosen[k]
+        c = chosen[k]
+        r = c.reading
         if len(w.text) != len(r.text):
             continue
         text, probs = list(r.text), r.char_probs.copy()
@@ -105,7 +117,7 @@ def _widened(chosen: list[tuple[LineRead, LineReading, np.ndarray, TextLine, flo
                 text[i], probs[i] = w.text[i], w.char_probs[i]
         if "".join(text) != r.text:
             widened = replace(r, text="".join(text), raw_text=_respelt(r.raw_text, "".join(text)), char_probs=probs)
-            again = _line_read(widened, line, tallest, edges, plateness, lr.crop if lr.crop is not None else crop)
+            again = _line_read(widened, c.line, tallest, c.edges, c.plateness, c.read.crop)
             if again is not None:
                 out[k] = again
     return out
