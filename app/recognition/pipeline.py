@@ -24,7 +24,7 @@ from .detect import cut_by_frame, find_text_lines, in_text_block
 from .overlay import OverlayMap
 from .formats import has_digit
 from .still import MAX_LINES, LineRead, colour_free_lines, read_frame, read_lines, to_gray, unmarked, value_of
-from .track import FrameRead, PlateTrack, Tracker, accept_track, lettering_beside_plate
+from .track import MIN_PASS_CONFIDENCE, FrameRead, PlateTrack, Tracker, accept_track, lettering_beside_plate
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -307,10 +307,11 @@ def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
 
 def _track_read(track: PlateTrack, engine: OcrEngine, path: Path, sha: str, start,
                 unsure: bool = False) -> ExtractedRead | None:
-    sure = accept_track(track)
-    if not sure and not (unsure and accept_track(track, min_conf=UNSURE_MIN_CONFIDENCE)):
+    # The floor is accept_track's last test: one call with the lower floor tells both.
+    if not accept_track(track, min_conf=UNSURE_MIN_CONFIDENCE if unsure else MIN_PASS_CONFIDENCE):
         return None
     plate, raw, conf = track.vote()
+    sure = conf >= MIN_PASS_CONFIDENCE
     best = track.best
     assert best is not None and best.frame_image is not None
     if shows_marks(track, engine):

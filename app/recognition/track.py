@@ -358,7 +358,11 @@ def _same_plate_text(a: str, b: str) -> bool:
 _DIGIT_SHARE = 0.3
 
 
-def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = 0.7,
+# The vote's confidence a pass needs to be reported (accept_track's default floor).
+MIN_PASS_CONFIDENCE = 0.7
+
+
+def accept_track(track: PlateTrack, min_sightings: int = 3, min_conf: float = MIN_PASS_CONFIDENCE,
                  max_still: float = 0.3, min_agreeing: float = 0.5, min_plateness: float = 0.75) -> bool:
     """Enough evidence that a track is one plate's pass, read right.
 

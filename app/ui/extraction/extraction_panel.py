@@ -368,8 +368,7 @@ class ExtractionPanel(QWidget):
 
     def _saved(self, ids: list[int]) -> None:
         self.saved_ids = list(ids)
-        corrected, unsure = self.model.corrected(), self.model.unsure_unticked()
-        dropped = len(self.model.rows) - self.model.kept() - unsure
+        corrected, dropped, unsure = self.model.corrected(), self.model.dropped(), self.model.unsure_unticked()
         extras = [f"{corrected} corrected" if corrected else "", f"{dropped} dropped" if dropped else "",
                   f"{unsure} unsure not kept" if unsure else ""]
         extra = ", ".join(e for e in extras if e)
@@ -480,7 +479,7 @@ class ExtractionPanel(QWidget):
         elif total:
             unsure = self.model.unsure_unticked()
             self.review_info.setText(f"{total} read{'s' * (total != 1)} · {kept} kept · "
-                                     f"{total - kept - unsure} dropped · {corrected} corrected"
+                                     f"{self.model.dropped()} dropped · {corrected} corrected"
                                      + (f" · {unsure} unsure, not kept unless you tick them" if unsure else ""))
         elif self._found == 0:
             self.review_info.setText("No plates were found in the opened files.")

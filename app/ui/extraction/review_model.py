@@ -75,6 +75,10 @@ class ReviewModel(QAbstractTableModel):
     def unsure_unticked(self) -> int:
         return sum(1 for r in self.rows if r.read.unsure and not r.keep)
 
+    def dropped(self) -> int:
+        """Reads the investigator unticked (an unsure pass left unticked is not one)."""
+        return len(self.rows) - self.kept() - self.unsure_unticked()
+
     def corrected(self) -> int:
         return sum(1 for r in self.rows if r.keep and r.corrected)
 

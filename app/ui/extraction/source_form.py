@@ -208,7 +208,9 @@ class SourceForm(QWidget):
         self.table.show_files(self.files, self.starts, self.places)
         # Up to four files in view; on a short window the list gives way down to two, with a
         # scroll bar, rather than run under the fields below it.
-        height = lambda rows: self.table.horizontalHeader().height() + 24 * max(rows, 1) + 4  # noqa: E731
+        def height(rows: int) -> int:
+            return self.table.horizontalHeader().height() + 24 * max(rows, 1) + 4
+
         self.table.setMinimumHeight(height(min(len(files), 2)))
         self.table.setMaximumHeight(height(min(len(files), 4)))
         self._show_hint()
