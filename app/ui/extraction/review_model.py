@@ -2,7 +2,8 @@
 
 A row is a ReviewedRead. The plate cell is editable (a correction; the OCR's own text stays in
 its column and both are stored), the Keep cell is a check box (an unticked read is a false read
-and is not saved; an unsure pass arrives unticked, to be checked). Times are shown in the workstation's zone, with its name.
+and is not saved; an unsure pass arrives unticked, to be checked). Times are shown in the
+workstation's zone, with its name.
 """
 from __future__ import annotations
 
@@ -185,7 +186,7 @@ class ReviewModel(QAbstractTableModel):
         if role == Qt.ToolTipRole:
             if col == PLATE and item.corrected:
                 return f"Corrected by you; the OCR read {read.plate} (raw: {read.ocr_text})"
-            if read.unsure:
+            if read.unsure and col in (PLATE, CONFIDENCE):
                 return ("Unsure: the frames of this pass did not agree enough to report it. Check the "
                         "crop; tick Keep to save it, correcting the plate first if it is misread.")
             if col == FILE:

@@ -477,6 +477,7 @@ def test_an_unsure_pass_is_offered_unticked_and_saved_only_when_kept(qtbot, desk
         assert model.rowCount() == 1 and not model.rows[0].keep
         assert model.data(model.index(0, rm.CONFIDENCE)) == "60% unsure"
         assert "Unsure" in model.data(model.index(0, rm.PLATE), Qt.ToolTipRole)
+        assert "SHA-256" in model.data(model.index(0, rm.FILE), Qt.ToolTipRole)  # the file's own tooltip stays
         assert not model.data(model.index(0, rm.PLATE), Qt.FontRole).strikeOut()  # to check, not dropped
         assert "0 kept · 0 dropped" in panel.review_info.text()
         assert "1 unsure, not kept unless you tick them" in panel.review_info.text()
