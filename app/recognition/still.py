@@ -62,6 +62,7 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
     chosen: list[_Choice] = []
     for i, line in enumerate(lines):
         masked, plain = readings[2 * i: 2 * i + 2]
+        read_on = {id(masked): crops[2 * i], id(plain): crops[2 * i + 1]}  # each read's own crop
         edges = plate_edges(sources[i], line)
         plateness = plate_probability(sources[i], line)
         # Where the reads differ by one character, these say which one is the plate.
@@ -71,8 +72,8 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
                 or _fits_glyph_count(masked, plain, line.glyphs)
                 or _adds_inner_glyph(masked, plain)):
             masked = plain
-        reads = [(_line_read(r, line, tallest, edges, plateness, crops[2 * i + 1]), r, crops[2 * i + k])
-                 for k, r in enumerate((masked, plain))]
+        reads = [(_line_read(r, line, tallest, edges, plateness, crops[2 * i + 1]), r, read_on[id(r)])
+                 for r in (masked, plain)]
         best, reading, crop = max(reads, key=lambda t: t[0].score if t[0] else -1.0)
         if best is not None:
             chosen.append(_Choice(best, reading, crop, line, edges, plateness))
