@@ -306,7 +306,11 @@ class ExtractionService:
             "at": (spots[0] if len(set(map(tuple, spots))) == 1
                    else {Path(f).name: spot for f, spot in zip(by_file, spots)}),
             "start": {Path(f).name: starts[f].isoformat() for f in by_file},
-            "reads": len(kept), "dropped": len(reviewed) - len(kept), "corrected": len(corrections),
+            "reads": len(kept), "corrected": len(corrections),
+            # An unsure pass is offered unticked: left so, nobody dropped it, and the auditor
+            # is told which of the two a read not saved was.
+            "dropped": sum(1 for r in reviewed if not r.keep and not r.read.unsure),
+            "unsure_not_kept": sum(1 for r in reviewed if not r.keep and r.read.unsure),
         }
         caller = self._gate.require(caller, Permission.EXTRACT_VIDEO, action="extract_save", query=elements)
 
@@ -347,7 +351,9 @@ class ExtractionService:
             audit_log.append(session, record, action="extract_save", outcome=Outcome.OK.value, now=now,
                              query=elements, result_count=len(ids),
                              detail=f"{len(ids)} reads saved, {len(corrections)} corrected, "
-                                    f"{elements['dropped']} dropped")
+                                    f"{elements['dropped']} dropped"
+                                    + (f", {elements['unsure_not_kept']} unsure not kept"
+                                       if elements["unsure_not_kept"] else ""))
             for read_id, r in zip(ids, kept):
                 if r.corrected:
                     audit_log.append(session, record, action="read_corrected", outcome=Outcome.OK.value, now=now,

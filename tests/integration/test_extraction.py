@@ -307,3 +307,9 @@ def test_a_pass_voted_under_the_floor_comes_only_when_asked_and_marked_unsure(se
     [sure] = ExtractionService(services.db, services.gate, services.images, clock,
                                lambda: StandInEngine()).extract(detective, [clip], unsure=True)
     assert not sure.unsure
+    # Saved with the unsure pass left unticked: the record says it was not kept, not dropped.
+    extraction.save(detective, [ReviewedRead(sure), ReviewedRead(read, keep=False), ReviewedRead(sure, keep=False)],
+                    VIDEO_START, GeoPoint(38.58, -121.49), "Dash camera, unit 12")
+    [saved] = _audit(services, "extract_save")
+    assert json.loads(saved.query)["dropped"] == 1 and json.loads(saved.query)["unsure_not_kept"] == 1
+    assert "1 unsure not kept" in saved.detail
