@@ -428,6 +428,7 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
     if bottom - top < 6:
         return group
     boxes = [tuple(b) for b in group]
+    outermost: dict[int, tuple[tuple[int, int, int, int], float]] = {}  # side: (box, ink share)
     for side in (-1, 1):
         for _ in range(2):  # at most two glyphs per end
             edge = min(b[0] for b in boxes) if side < 0 else max(b[0] + b[2] for b in boxes)
@@ -438,16 +439,42 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
             band = binary[max(0, top): min(H, bottom), x0:x1]
             n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
             found = [
-                (sx + x0, top + sy, sw, sh) for sx, sy, sw, sh, area in stats[1:]
+                ((sx + x0, top + sy, sw, sh), area / (sw * sh)) for sx, sy, sw, sh, area in stats[1:]
                 # Not thinner than a quarter glyph: the plate's own edge is a thin upright too.
                 if sh >= 0.8 * (bottom - top) and 0.25 * gh <= sw <= 0.9 * gh and area >= 0.15 * sw * sh
             ]
             if not found:
                 break
-            boxes.append(max(found, key=lambda b: b[0]) if side < 0 else min(found, key=lambda b: b[0]))
+            box, ink = max(found, key=lambda f: f[0][0]) if side < 0 else min(found, key=lambda f: f[0][0])
+            boxes.append(box)
+            outermost[side] = (box, ink)
+    if len(outermost) == 2 and _frame_sides(outermost[-1], outermost[1], gh):
+        boxes = [b for b in boxes if b not in (outermost[-1][0], outermost[1][0])]
     if len(boxes) == len(group):
         return group
     return np.array(sorted(boxes), np.float32)
+
+
+def _frame_sides(left: tuple[tuple[int, int, int, int], float], right: tuple[tuple[int, int, int, int], float],
+                 gh: float) -> bool:
+    """Are the two uprights grown at the chain's ends the plate frame's sides?
+
+    A frame hugging the number joins the first and last glyphs' neighbours to its top and
+    bottom bars, and in the band the growing looks in, each side is a thin solid bar that
+    passes for a 1 or an I. Read, the right one becomes a J (UH1N2A read UH1N2AJ). One
+    such bar is as likely a glyph; a solid bar of like width at both ends is the frame.
+    """
+    (_, _, lw, _), l_ink = left
+    (_, _, rw, _), r_ink = right
+    thin = max(lw, rw) < _FRAME_SIDE_W * gh and max(lw, rw) <= 1.5 * min(lw, rw)
+    return thin and min(l_ink, r_ink) >= _FRAME_SIDE_INK
+
+
+# A frame's side is under a third of a glyph height wide and mostly ink (a tilted bar's
+# box holds some plate beside it, so half); a 1 or I printed as a plain bar is as solid,
+# but a number rarely begins and ends with one that merged with something above or below.
+_FRAME_SIDE_W = 0.34
+_FRAME_SIDE_INK = 0.5
 
 
 def _without_grey_ends(group: np.ndarray, gray: np.ndarray, dark: bool) -> tuple[np.ndarray, tuple[int, int]]:

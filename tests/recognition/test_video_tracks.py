@@ -156,3 +156,13 @@ def test_a_number_touching_a_coloured_banner_is_read_in_video(engine, scenes_dir
     frames = _pan(image, (395, 535, 121, 60), 90, scale=1.8)
     reads = extract_files([_write(tmp_path / "truck.mp4", frames)], engine)
     assert [r.plate for r in reads] == ["1AMW240"]
+
+
+def test_the_sides_of_a_frame_hugging_the_number_are_not_read(engine, scenes_dir, tmp_path):
+    # UH1N2A in a dark frame that touches its first and last glyphs: cut to the glyphs'
+    # band, each side of the frame is a thin bar the line finder takes for a glyph, and the
+    # right one was read as a J in half the frames (the pass voted UH1N2AJ).
+    image = cv2.imread(str(scenes_dir / "wts-lg-000064.jpg"))
+    frames = _pan(image, (442, 424, 96, 48), 90, scale=1.6)
+    reads = extract_files([_write(tmp_path / "framed.mp4", frames)], engine)
+    assert [r.plate for r in reads] == ["UH1N2A"]
