@@ -166,6 +166,7 @@ def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
     max_h = int(H * 0.95)
     lines: list[TextLine] = []
     framed: list[TextLine] = []
+    banded: list[TextLine] = []
     small_windows: dict[tuple[int, bool], np.ndarray] = {}
     # Three window sizes: small and mid-sized plates in scenes, and crops where glyphs
     # fill the image. A window about two glyph heights wide suits a plate 70-100 px wide
@@ -195,6 +196,8 @@ def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
                 small_windows[block, dark] = binary
         if block != crop_block:
             framed += _framed_plate_lines(gray, block, max_h)
+            if not quick:
+                banded += _banded_lines(small_windows[block, True], gray, max_h)
     # Duplicates found in several windows are settled by size alone (the longer chain of
     # the tallest glyphs is the fuller line); the reading order then also weighs how
     # evenly the glyphs stand: a frame reads at most MAX_LINES lines, and on grass or
@@ -207,7 +210,11 @@ def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
              if not any(shares_area(l.box, k.box, 1 / 3) and not _extends_at_one_end(l, k) for k in kept)]
     kept += _joined_halves(kept, gray)
     kept += _completions(kept, small_windows, gray, max_h)
-    return sorted(kept, key=lambda l: -_size(l) * _regularity(l))
+    kept.sort(key=lambda l: -_size(l) * _regularity(l))
+    # Numbers cut from a blob come last, where nothing else was found: a frame reads its
+    # first MAX_LINES lines only, and blobs are many where the bodywork is dark.
+    return kept + [l for l in _dedupe(sorted(banded, key=lambda l: -_size(l)))
+                   if not any(shares_area(l.box, k.box, 1 / 3) or shares_area(k.box, l.box, 1 / 3) for k in kept)]
 
 
 def _joined_halves(lines: list[TextLine], gray: np.ndarray) -> list[TextLine]:
@@ -376,8 +383,68 @@ def _framed_plate_lines(gray: np.ndarray, block: int, max_h: int) -> list[TextLi
     return out
 
 
+def _banded_lines(binary: np.ndarray, gray: np.ndarray, max_h: int) -> list[TextLine]:
+    """Plate numbers found inside a dark blob that holds them with the plate's outline.
+
+    On a light car the plate's background runs into the bodywork, so `_framed_plate_lines`
+    finds no rectangle; and a small plate's glyphs touch its printed outline, the frame's
+    side or the line of small print under them, all one dark blob that is no glyph. The
+    blob's rows that many strokes cross are the number's band: cut to it, the glyphs
+    stand apart (6PGM335 on a silver car, 720p, glyphs 20 px tall).
+    """
+    H = binary.shape[0]
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    x, y, w, h, area = stats[1:].T
+    fill = area / np.maximum(w * h, 1)
+    blobs = ((h >= 2 * _MIN_GLYPH_H) & (h < H / 6) & (w >= 1.4 * h) & (w <= 4 * h)
+             & (fill >= 0.1) & (fill <= 0.6))
+    out = []
+    for i in np.flatnonzero(blobs):
+        ink = labels[y[i]: y[i] + h[i], x[i]: x[i] + w[i]] == i + 1
+        for group in _chains(_band_glyphs(ink, x[i], y[i], max_h)):
+            line = _line_from(group, True, gray)
+            if line is not None:
+                out.append(line)
+    return out
+
+
+def _band_glyphs(ink: np.ndarray, x: int, y: int, max_h: int) -> np.ndarray:
+    """Glyph boxes (in the image) of the strokes in `ink`'s number band, cut to it.
+
+    The band's first or last rows can still hold where the glyphs' feet meet the line
+    under them; of the band and the band a few rows shorter at either end, the cut that
+    leaves the most glyphs standing apart is taken.
+    """
+    band = _number_band(ink)
+    if band is None:
+        return np.zeros((0, 4), np.float32)
+    best = np.zeros((0, 4), np.float32)
+    trim = max(1, round(0.12 * (band[1] - band[0])))
+    for top, bottom in ((band[0], band[1]), (band[0], band[1] - trim), (band[0] + trim, band[1]),
+                        (band[0] + trim, band[1] - trim)):
+        cut = ink[top:bottom].astype(np.uint8)
+        _, _, sub, _ = cv2.connectedComponentsWithStats(cut, connectivity=8)
+        sub = sub[1:]
+        tall = sub[:, 3] >= 0.7 * (bottom - top)
+        glyphs = _split_pairs(cut, sub[tall & (_glyph_shaped(sub, max_h) | _glyph_run(sub)), :4]).astype(np.float32)
+        if len(glyphs) > len(best):
+            glyphs[:, 0] += x
+            glyphs[:, 1] += y + top
+            best = glyphs
+    return best
+
+
+def _glyph_run(s: np.ndarray) -> np.ndarray:
+    """Which stats rows are two or three glyphs side by side, merged: wider than a glyph."""
+    w, h, area = s[:, 2], s[:, 3], s[:, 4]
+    aspect = w / np.maximum(h, 1)
+    fill = area / np.maximum(w * h, 1)
+    return (h >= _MIN_GLYPH_H) & (aspect > 1.15) & (aspect <= 2.6) & (fill >= 0.25) & (fill <= 0.9)
+
+
 def _split_pairs(band: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """Boxes as wide as they are tall split in two at their thinnest column.
+    """Boxes as wide as they are tall split at their thinnest columns: in two, or in as
+    many as a glyph's width (0.6 of its height) goes into a wider run.
 
     Cut to the number's band, two neighbours that touched each other in the blur
     (6R, JN) stay one component twice a glyph's width; the recogniser reads a merged
@@ -389,9 +456,14 @@ def _split_pairs(band: np.ndarray, boxes: np.ndarray) -> np.ndarray:
             out.append((bx, by, bw, bh))
             continue
         ink = band[by: by + bh, bx: bx + bw].sum(axis=0)
-        lo, hi = bw // 3, bw - bw // 3
-        cut = lo + int(np.argmin(ink[lo:hi])) if hi > lo else bw // 2
-        out += [(bx, by, cut, bh), (bx + cut, by, bw - cut, bh)]
+        n = max(2, round(bw / (0.6 * bh)))
+        cuts = []
+        for k in range(1, n):
+            # Within a third of a glyph's width either side of where the k-th glyph ends.
+            lo, hi = (bw // 3, bw - bw // 3) if n == 2 else (round((k - 1 / 3) * bw / n), round((k + 1 / 3) * bw / n))
+            cuts.append(lo + int(np.argmin(ink[lo:hi])) if hi > lo else k * bw // n)
+        edges = [0, *cuts, bw]
+        out += [(bx + a, by, b - a, bh) for a, b in zip(edges, edges[1:]) if b > a]
     return np.array(out, np.int64).reshape(-1, 4)
 
 
