@@ -8,7 +8,7 @@ costs ~4 s on this CPU, and it finds small plates CRAFT would need upscaling for
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -32,6 +32,7 @@ class TextLine:
     dark_on_light: bool
     members: tuple[tuple[int, int, int, int], ...] = ()  # glyph boxes, left to right
     on_value: bool = False  # found on the image's brightest channel, and read there (still.value_of)
+    in_blob: bool = False  # cut from a dark blob (_banded_lines): a guess where nothing else was found
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -404,7 +405,7 @@ def _banded_lines(binary: np.ndarray, gray: np.ndarray, max_h: int) -> list[Text
         for group in _chains(_band_glyphs(ink, x[i], y[i], max_h)):
             line = _line_from(group, True, gray)
             if line is not None:
-                out.append(line)
+                out.append(replace(line, in_blob=True))
     return out
 
 
