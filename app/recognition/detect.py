@@ -403,10 +403,17 @@ def _banded_lines(binary: np.ndarray, gray: np.ndarray, max_h: int) -> list[Text
     for i in np.flatnonzero(blobs):
         ink = labels[y[i]: y[i] + h[i], x[i]: x[i] + w[i]] == i + 1
         for group in _chains(_band_glyphs(ink, x[i], y[i], max_h)):
+            if len(group) < _MIN_BLOB_GLYPHS:
+                continue
             line = _line_from(group, True, gray)
             if line is not None:
                 out.append(replace(line, in_blob=True))
     return out
+
+
+# A plate's number is five characters or more; a few strokes standing apart in a blob's
+# band are as often a grille's or a speed bump's marks.
+_MIN_BLOB_GLYPHS = 5
 
 
 def _band_glyphs(ink: np.ndarray, x: int, y: int, max_h: int) -> np.ndarray:
