@@ -39,14 +39,22 @@ class TextLine:
         return (self.x, self.y, self.w, self.h)
 
 
-def _glyphs(binary: np.ndarray, max_h: int) -> np.ndarray:
+def _components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The binary's 8-connected components: (labels, stats rows with the background's first)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    return labels, stats
+
+
+def _glyphs(binary: np.ndarray, max_h: int,
+            components: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Connected components that could be characters: rows of x, y, w, h.
 
     Neighbours that touch by a pixel or two in the blur (M33 of 6PGM335, close-set on a
     plate in a compressed frame) are one component too wide for a glyph; such a
     component is cut at the columns where only that bridge stands, and its pieces count.
+    `components` are the binary's own (`_components`), where the caller has them already.
     """
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    labels, stats = components if components is not None else _components(binary)
     s = stats[1:]
     shaped = _glyph_shaped(s, max_h)
     out = s[shaped, :4]
@@ -184,21 +192,22 @@ def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
                 gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                 cv2.THRESH_BINARY_INV if dark else cv2.THRESH_BINARY, block, 7,
             )
+            parts = _components(binary)
             variants = [binary]
             if block == crop_block:
                 variants.append(_without_thin_strokes(binary, block))
             for b in variants:
-                for group in _chains(_glyphs(b, max_h)):
+                for group in _chains(_glyphs(b, max_h, parts if b is binary else None)):
                     # Growing can take in the plate frame's sides; then the chain alone is the line.
                     line = _line_from(_grow(group, b), dark, gray) or _line_from(group, dark, gray)
                     if line is not None:
                         lines.append(line)
             if block != crop_block:
                 small_windows[block, dark] = binary
+                if dark and not quick:
+                    banded += _banded_lines(parts, gray, max_h)
         if block != crop_block:
             framed += _framed_plate_lines(gray, block, max_h)
-            if not quick:
-                banded += _banded_lines(small_windows[block, True], gray, max_h)
     # Duplicates found in several windows are settled by size alone (the longer chain of
     # the tallest glyphs is the fuller line); the reading order then also weighs how
     # evenly the glyphs stand: a frame reads at most MAX_LINES lines, and on grass or
@@ -384,17 +393,18 @@ def _framed_plate_lines(gray: np.ndarray, block: int, max_h: int) -> list[TextLi
     return out
 
 
-def _banded_lines(binary: np.ndarray, gray: np.ndarray, max_h: int) -> list[TextLine]:
+def _banded_lines(components: tuple[np.ndarray, np.ndarray], gray: np.ndarray, max_h: int) -> list[TextLine]:
     """Plate numbers found inside a dark blob that holds them with the plate's outline.
 
     On a light car the plate's background runs into the bodywork, so `_framed_plate_lines`
     finds no rectangle; and a small plate's glyphs touch its printed outline, the frame's
     side or the line of small print under them, all one dark blob that is no glyph. The
     blob's rows that many strokes cross are the number's band: cut to it, the glyphs
-    stand apart (6PGM335 on a silver car, 720p, glyphs 20 px tall).
+    stand apart (6PGM335 on a silver car, 720p, glyphs 20 px tall). `components` are those
+    of the dark-glyph binary the chains were looked for in (`_components`).
     """
-    H = binary.shape[0]
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    H = gray.shape[0]
+    labels, stats = components
     x, y, w, h, area = stats[1:].T
     fill = area / np.maximum(w * h, 1)
     blobs = ((h >= 2 * _MIN_GLYPH_H) & (h < H / 6) & (w >= 1.4 * h) & (w <= 4 * h)
