@@ -90,6 +90,15 @@ class ReviewedRead:
     def corrected(self) -> bool:
         return bool(self.correction) and normalise_plate(self.correction) != normalise_plate(self.read.plate)
 
+    @property
+    def dropped(self) -> bool:
+        """Unticked by the investigator: an unsure pass arrives unticked, and left so is not dropped."""
+        return not self.keep and not self.read.unsure
+
+    @property
+    def unsure_not_kept(self) -> bool:
+        return not self.keep and self.read.unsure
+
 
 def default_engine():
     """EasyOCR with the offline weights; heavy, so imported here and built on first use."""
@@ -307,10 +316,9 @@ class ExtractionService:
                    else {Path(f).name: spot for f, spot in zip(by_file, spots)}),
             "start": {Path(f).name: starts[f].isoformat() for f in by_file},
             "reads": len(kept), "corrected": len(corrections),
-            # An unsure pass is offered unticked: left so, nobody dropped it, and the auditor
-            # is told which of the two a read not saved was.
-            "dropped": sum(1 for r in reviewed if not r.keep and not r.read.unsure),
-            "unsure_not_kept": sum(1 for r in reviewed if not r.keep and r.read.unsure),
+            # The auditor is told which of the two a read not saved was.
+            "dropped": sum(r.dropped for r in reviewed),
+            "unsure_not_kept": sum(r.unsure_not_kept for r in reviewed),
         }
         caller = self._gate.require(caller, Permission.EXTRACT_VIDEO, action="extract_save", query=elements)
 

@@ -74,11 +74,11 @@ class ReviewModel(QAbstractTableModel):
         return sum(1 for r in self.rows if r.keep)
 
     def unsure_unticked(self) -> int:
-        return sum(1 for r in self.rows if r.read.unsure and not r.keep)
+        return sum(r.unsure_not_kept for r in self.rows)
 
     def dropped(self) -> int:
         """Reads the investigator unticked (an unsure pass left unticked is not one)."""
-        return len(self.rows) - self.kept() - self.unsure_unticked()
+        return sum(r.dropped for r in self.rows)
 
     def corrected(self) -> int:
         return sum(1 for r in self.rows if r.keep and r.corrected)
