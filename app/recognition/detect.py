@@ -32,7 +32,9 @@ class TextLine:
     dark_on_light: bool
     members: tuple[tuple[int, int, int, int], ...] = ()  # glyph boxes, left to right
     on_value: bool = False  # found on the image's brightest channel, and read there (still.value_of)
-    in_blob: bool = False  # cut from a dark blob (_banded_lines): a guess where nothing else was found
+    # A guess where nothing else was found: cut from a dark blob (_banded_lines), or the
+    # number band of a plate's light rectangle whose glyphs would not stand apart.
+    guessed: bool = False
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -216,14 +218,16 @@ def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
     # A number found only inside its plate's outline comes after the same place's chain.
     # It is read beside a chain it extends at one end: glyphs that touched the frame's
     # side were lost to the chain (5F of 5FLR236) but not to the outline.
+    guesses = [] if quick else banded + [l for l in framed if l.guessed]
+    framed = [l for l in framed if not l.guessed]
     kept += [l for l in _dedupe(sorted(framed, key=lambda l: -_size(l)))
              if not any(shares_area(l.box, k.box, 1 / 3) and not _extends_at_one_end(l, k) for k in kept)]
     kept += _joined_halves(kept, gray)
     kept += _completions(kept, small_windows, gray, max_h)
     kept.sort(key=lambda l: -_size(l) * _regularity(l))
-    # Numbers cut from a blob come last, where nothing else was found: a frame reads its
-    # first MAX_LINES lines only, and blobs are many where the bodywork is dark.
-    return kept + [l for l in _dedupe(sorted(banded, key=lambda l: -_size(l)))
+    # Guesses come last, where nothing else was found: a frame reads its first MAX_LINES
+    # lines only, and blobs are many where the bodywork is dark.
+    return kept + [l for l in _dedupe(sorted(guesses, key=lambda l: -_size(l)))
                    if not any(shares_area(l.box, k.box, 1 / 3) or shares_area(k.box, l.box, 1 / 3) for k in kept)]
 
 
@@ -390,7 +394,34 @@ def _framed_plate_lines(gray: np.ndarray, block: int, max_h: int) -> list[TextLi
             line = _line_from(group, True, gray)
             if line is not None:
                 out.append(line)
+        guess = _band_guess(sub, int(w[i]), bottom - top)
+        if guess is not None:
+            out.append(replace(guess, x=guess.x + int(x[i]), y=int(y[i]) + top))
     return out
+
+
+def _band_guess(pieces: np.ndarray, plate_w: int, band_h: int) -> TextLine | None:
+    """The whole number band of a plate's rectangle as one line, for the recogniser to read
+    as it stands (x relative to the plate, y to the band's top).
+
+    In a blurred frame a plate's thin, light-grey glyphs break apart or run into each other
+    at every threshold (SH0R7X at night: S in pieces, H0R7 one blob), so no chain finds
+    them, yet the band they cross is plain and EasyOCR reads it whole. The ink that is
+    not the plate's side (it touches neither end of the band) must span most of the plate.
+    """
+    x, y, w, h = pieces[:, 0], pieces[:, 1], pieces[:, 2], pieces[:, 3]
+    ink = (h >= 0.5 * band_h) & (x > 0) & (x + w < plate_w)
+    if np.count_nonzero(ink) < 2:
+        return None
+    x0, x1 = int(x[ink].min()), int((x[ink] + w[ink]).max())
+    if x1 - x0 < _GUESS_SPAN * plate_w or x1 - x0 < 2 * band_h:
+        return None
+    glyphs = int(np.clip(round((x1 - x0) / (0.6 * band_h)), _MIN_GLYPHS, _MAX_GLYPHS))
+    return TextLine(x0, 0, x1 - x0, band_h, float(band_h), 0.0, glyphs, True, guessed=True)
+
+
+# A plate's number spans most of its width; a window's or a sign's few marks do not.
+_GUESS_SPAN = 0.6
 
 
 def _banded_lines(components: tuple[np.ndarray, np.ndarray], gray: np.ndarray, max_h: int) -> list[TextLine]:
@@ -417,7 +448,7 @@ def _banded_lines(components: tuple[np.ndarray, np.ndarray], gray: np.ndarray, m
                 continue
             line = _line_from(group, True, gray)
             if line is not None:
-                out.append(replace(line, in_blob=True))
+                out.append(replace(line, guessed=True))
     return out
 
 

@@ -322,9 +322,9 @@ def value_of(image: np.ndarray) -> np.ndarray | None:
 
 def colour_free_lines(value: np.ndarray, found: list[TextLine], limit: int = _VALUE_LINES) -> list[TextLine]:
     """Dark lines on the brightest channel where the grey search found no line (or only
-    one cut from a blob: a number under a red banner is such a blob in grey)."""
+    a guess: a number under a red banner is a blob in grey)."""
     return [replace(l, on_value=True) for l in find_text_lines(value, quick=True)
-            if not any(shares_area(l.box, f.box, 0.3) for f in found if not f.in_blob)][:limit]
+            if not any(shares_area(l.box, f.box, 0.3) for f in found if not f.guessed)][:limit]
 
 
 def read_frame(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[LineRead]:

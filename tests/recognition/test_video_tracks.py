@@ -186,3 +186,24 @@ def test_a_small_plate_whose_glyphs_touch_its_outline_is_read(engine, scenes_dir
 
     reads = extract_files([_write(tmp_path / "silver.mp4", frames())], engine)
     assert [r.plate for r in reads] == ["6PGM335"]
+
+
+def test_a_plate_whose_blurred_glyphs_run_together_is_read_from_its_band(engine, scenes_dir, tmp_path):
+    # SH0R7X at night as blind clip 253 drew it (zoom, motion blur and gain replayed from
+    # the generator): its thin grey glyphs break apart or run into each other at every
+    # threshold (S in pieces, H0R7 one blob), so no chain is found; the plate's light
+    # rectangle and the band its glyphs cross are plain, and read whole.
+    gen = load_bench_module("make_bench_video")
+    image = cv2.imread(str(scenes_dir / "wts-lg-000100.jpg"))
+    noise = np.random.default_rng(0).normal(0, 2.0, (H, W, 3)).astype(np.int16)
+
+    def frames() -> Iterator[np.ndarray]:
+        for i in range(20, 65):
+            z = 1.37 - 0.00091 * i
+            m = np.float32([[z, 0, 607.1 - 6.285 * i], [0, z, -415.1 - 0.213 * i]])
+            frame = cv2.convertScaleAbs(gen._motion_blur(gen._view(image, m), -6.56, -0.70),
+                                        alpha=0.91 + 0.00073 * i, beta=0)
+            yield np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+
+    reads = extract_files([_write(tmp_path / "night.mp4", frames())], engine)
+    assert [r.plate for r in reads] == ["SH0R7X"]
