@@ -207,3 +207,23 @@ def test_a_plate_whose_blurred_glyphs_run_together_is_read_from_its_band(engine,
 
     reads = extract_files([_write(tmp_path / "night.mp4", frames())], engine)
     assert [r.plate for r in reads] == ["SH0R7X"]
+
+
+def test_a_last_glyph_broken_by_the_threshold_is_still_read(engine, scenes_dir, tmp_path):
+    # DL3C2Z as blind clip 257 drew it (replayed from the generator): the Z's thin diagonal
+    # breaks under the threshold into its top bar and the rest, neither as tall as a
+    # glyph, so the chain ended at the 2 and the pass was voted DL3C2.
+    gen = load_bench_module("make_bench_video")
+    image = cv2.imread(str(scenes_dir / "wts-lg-000016.jpg"))
+    noise = np.random.default_rng(0).normal(0, 2.0, (H, W, 3)).astype(np.int16)
+
+    def frames() -> Iterator[np.ndarray]:
+        for i in range(40, 85):
+            z = 1.096 - 0.000051 * i
+            m = np.float32([[z, 0, 148.8 - 4.232 * i], [0, z, 35.66 - 0.669 * i]])
+            frame = cv2.convertScaleAbs(gen._motion_blur(gen._view(image, m), -4.26, -0.69),
+                                        alpha=0.988 - 0.0011 * i, beta=0)
+            yield np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+
+    reads = extract_files([_write(tmp_path / "broken.mp4", frames())], engine)
+    assert [r.plate for r in reads] == ["DL3C2Z"]
