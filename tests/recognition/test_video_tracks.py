@@ -169,61 +169,53 @@ def test_the_sides_of_a_frame_hugging_the_number_are_not_read(engine, scenes_dir
     assert [r.plate for r in reads] == ["UH1N2A"]
 
 
-def test_a_small_plate_whose_glyphs_touch_its_outline_is_read(engine, scenes_dir, tmp_path):
-    # 6PGM335 as blind clip 229 drew it (the generator's zoom, motion blur and gain): a
-    # silver car, glyphs 20 px tall touching the plate's printed outline and the line of
-    # small print under them. Glyphs, outline and print are one dark blob, and the plate's
-    # light ground runs into the bodywork: no chain and no plate rectangle found it.
+Ramp = tuple[float, float]  # (value at frame 0, change per frame)
+
+
+def _as_generated(image: np.ndarray, frames: range, zoom: Ramp, tx: Ramp, ty: Ramp,
+                  blur: tuple[float, float], gain: Ramp) -> Iterator[np.ndarray]:
+    """The photo as bench/make_bench_video.py drew it in frames of one pass of a clip: the
+    window's zoom and offsets and the gain as (value at frame 0, change per frame), the
+    motion blur as (dx, dy), the sensor noise one fixed field."""
     gen = load_bench_module("make_bench_video")
-    image = cv2.imread(str(scenes_dir / "wts-lg-000130.jpg"))
     noise = np.random.default_rng(0).normal(0, 2.0, (H, W, 3)).astype(np.int16)
+    for i in frames:
+        z = zoom[0] + zoom[1] * i
+        m = np.float32([[z, 0, tx[0] + tx[1] * i], [0, z, ty[0] + ty[1] * i]])
+        frame = cv2.convertScaleAbs(gen._motion_blur(gen._view(image, m), *blur), alpha=gain[0] + gain[1] * i, beta=0)
+        yield np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
 
-    def frames() -> Iterator[np.ndarray]:
-        for i in range(45):
-            m = np.float32([[1.279, 0, -242 - 5.3 * i], [0, 1.279, -39.7 + 0.5 * i]])
-            frame = cv2.convertScaleAbs(gen._motion_blur(gen._view(image, m), -5.3, 0.5), alpha=0.98, beta=0)
-            yield np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
 
-    reads = extract_files([_write(tmp_path / "silver.mp4", frames())], engine)
+def test_a_small_plate_whose_glyphs_touch_its_outline_is_read(engine, scenes_dir, tmp_path):
+    # 6PGM335 as blind clip 229 drew it: a silver car, glyphs 20 px tall touching the
+    # plate's printed outline and the line of small print under them. Glyphs, outline and
+    # print are one dark blob, and the plate's light ground runs into the bodywork: no
+    # chain and no plate rectangle found it.
+    image = cv2.imread(str(scenes_dir / "wts-lg-000130.jpg"))
+    frames = _as_generated(image, range(45), zoom=(1.279, 0), tx=(-242, -5.3), ty=(-39.7, 0.5),
+                           blur=(-5.3, 0.5), gain=(0.98, 0))
+    reads = extract_files([_write(tmp_path / "silver.mp4", frames)], engine)
     assert [r.plate for r in reads] == ["6PGM335"]
 
 
 def test_a_plate_whose_blurred_glyphs_run_together_is_read_from_its_band(engine, scenes_dir, tmp_path):
-    # SH0R7X at night as blind clip 253 drew it (zoom, motion blur and gain replayed from
-    # the generator): its thin grey glyphs break apart or run into each other at every
-    # threshold (S in pieces, H0R7 one blob), so no chain is found; the plate's light
-    # rectangle and the band its glyphs cross are plain, and read whole.
-    gen = load_bench_module("make_bench_video")
+    # SH0R7X at night as blind clip 253 drew it: its thin grey glyphs break apart or run
+    # into each other at every threshold (S in pieces, H0R7 one blob), so no chain is
+    # found; the plate's light rectangle and the band its glyphs cross are plain, and
+    # read whole.
     image = cv2.imread(str(scenes_dir / "wts-lg-000100.jpg"))
-    noise = np.random.default_rng(0).normal(0, 2.0, (H, W, 3)).astype(np.int16)
-
-    def frames() -> Iterator[np.ndarray]:
-        for i in range(20, 65):
-            z = 1.37 - 0.00091 * i
-            m = np.float32([[z, 0, 607.1 - 6.285 * i], [0, z, -415.1 - 0.213 * i]])
-            frame = cv2.convertScaleAbs(gen._motion_blur(gen._view(image, m), -6.56, -0.70),
-                                        alpha=0.91 + 0.00073 * i, beta=0)
-            yield np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
-
-    reads = extract_files([_write(tmp_path / "night.mp4", frames())], engine)
+    frames = _as_generated(image, range(20, 65), zoom=(1.37, -0.00091), tx=(607.1, -6.285), ty=(-415.1, -0.213),
+                           blur=(-6.56, -0.70), gain=(0.91, 0.00073))
+    reads = extract_files([_write(tmp_path / "night.mp4", frames)], engine)
     assert [r.plate for r in reads] == ["SH0R7X"]
 
 
 def test_a_last_glyph_broken_by_the_threshold_is_still_read(engine, scenes_dir, tmp_path):
-    # DL3C2Z as blind clip 257 drew it (replayed from the generator): the Z's thin diagonal
-    # breaks under the threshold into its top bar and the rest, neither as tall as a
-    # glyph, so the chain ended at the 2 and the pass was voted DL3C2.
-    gen = load_bench_module("make_bench_video")
+    # DL3C2Z as blind clip 257 drew it: the Z's thin diagonal breaks under the threshold
+    # into its top bar and the rest, neither as tall as a glyph, so the chain ended at the
+    # 2 and the pass was voted DL3C2.
     image = cv2.imread(str(scenes_dir / "wts-lg-000016.jpg"))
-    noise = np.random.default_rng(0).normal(0, 2.0, (H, W, 3)).astype(np.int16)
-
-    def frames() -> Iterator[np.ndarray]:
-        for i in range(40, 85):
-            z = 1.096 - 0.000051 * i
-            m = np.float32([[z, 0, 148.8 - 4.232 * i], [0, z, 35.66 - 0.669 * i]])
-            frame = cv2.convertScaleAbs(gen._motion_blur(gen._view(image, m), -4.26, -0.69),
-                                        alpha=0.988 - 0.0011 * i, beta=0)
-            yield np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
-
-    reads = extract_files([_write(tmp_path / "broken.mp4", frames())], engine)
+    frames = _as_generated(image, range(40, 85), zoom=(1.096, -0.000051), tx=(148.8, -4.232), ty=(35.66, -0.669),
+                           blur=(-4.26, -0.69), gain=(0.988, -0.0011))
+    reads = extract_files([_write(tmp_path / "broken.mp4", frames)], engine)
     assert [r.plate for r in reads] == ["DL3C2Z"]
