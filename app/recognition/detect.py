@@ -548,10 +548,6 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
     H, W = binary.shape
     if bottom - top < 6:
         return group
-    # Strokes break under the threshold where glyphs are small and blurred: a plate in a
-    # scene or a frame. In a crop, two small glyphs stacked are what lies beside the
-    # number (New Jersey's RM before SAMP), not a glyph in two pieces.
-    stacks = gh < H / 6
     boxes = [tuple(b) for b in group]
     outermost: dict[int, tuple[tuple[int, int, int, int], float]] = {}  # side: (box, ink share)
     for side in (-1, 1):
@@ -562,10 +558,9 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
             if x1 - x0 < 3:
                 break
             band = binary[max(0, top): min(H, bottom), x0:x1]
-            _, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
-            pieces = _with_stacks(stats[1:], gh) if stacks else stats[1:]
+            n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
             found = [
-                ((sx + x0, top + sy, sw, sh), area / (sw * sh)) for sx, sy, sw, sh, area in pieces
+                ((sx + x0, top + sy, sw, sh), area / (sw * sh)) for sx, sy, sw, sh, area in stats[1:]
                 # Not thinner than a quarter glyph: the plate's own edge is a thin upright too.
                 if sh >= 0.8 * (bottom - top) and 0.25 * gh <= sw <= 0.9 * gh and area >= 0.15 * sw * sh
             ]
@@ -579,38 +574,6 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
     if len(boxes) == len(group):
         return group
     return np.array(sorted(boxes), np.float32)
-
-
-def _with_stacks(stats: np.ndarray, gh: float) -> np.ndarray:
-    """Component stats rows (x, y, w, h, area), and a row for each pair stacked one above
-    the other: columns mostly shared, a sliver of a glyph height apart.
-
-    A thin diagonal breaks under the threshold in a small, blurred glyph (the Z of DL3C2Z:
-    its top bar and the rest), and neither piece is as tall as a glyph; together they are.
-    """
-    rows = [tuple(int(v) for v in r[:5]) for r in stats]
-    out = list(rows)
-    for i, (ax, ay, aw, ah, aa) in enumerate(rows):
-        for bx, by, bw, bh, ba in rows[i + 1:]:
-            if _overlap(ax, aw, bx, bw) < 0.6 * min(aw, bw):
-                continue
-            upper, lower = ((ay, ah), (by, bh)) if ay <= by else ((by, bh), (ay, ah))
-            if lower[0] - (upper[0] + upper[1]) > _STACK_GAP * gh:
-                continue
-            x0, y0 = min(ax, bx), min(ay, by)
-            x1, y1 = max(ax + aw, bx + bw), max(ay + ah, by + bh)
-            # The gaps of a fence or a grille cut by a rail are solid blocks stacked too.
-            if aa + ba <= _STACK_FILL * (x1 - x0) * (y1 - y0):
-                out.append((x0, y0, x1 - x0, y1 - y0, aa + ba))
-    return np.array(out, np.int64).reshape(-1, 5)
-
-
-# A stroke broken by the threshold leaves a gap of a pixel or two; a bolt or a sticker
-# above a glyph stands further off.
-_STACK_GAP = 0.15
-# Two pieces of a glyph hold well under this share of ink in their joint box (DL3C2Z's Z:
-# 0.3); a fence's gaps cut by its rail, 0.73.
-_STACK_FILL = 0.6
 
 
 def _frame_sides(left: tuple[tuple[int, int, int, int], float], right: tuple[tuple[int, int, int, int], float],

@@ -63,7 +63,6 @@ def test_an_iphone_heic_photo_is_read_with_its_own_time(engine, scenes_dir, tmp_
     ("5b562a61-34ad-4f00-9164-d34abb7a38e4.jpg", ["91A4ZA"]),  # not the truck's fleet number 205014
     ("wts-lg-000053.jpg", ["TNP222"]),  # not its clock cut after the minutes (…05-10 08:24:)
     ("ca350.png", ["6MBV006"]),  # not the number on the plate's own sticker (R20121)
-    ("nj479.png", ["SAMP"]),  # not the small R over M stacked before it, as one glyph (RSAMP)
 ])
 def test_a_photo_reports_its_plates_and_not_the_other_text_in_it(engine, scenes_dir, crops_dir, tmp_path,
                                                                   name, plates):

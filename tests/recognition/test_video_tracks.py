@@ -209,13 +209,3 @@ def test_a_plate_whose_blurred_glyphs_run_together_is_read_from_its_band(engine,
     reads = extract_files([_write(tmp_path / "night.mp4", frames)], engine)
     assert [r.plate for r in reads] == ["SH0R7X"]
 
-
-def test_a_last_glyph_broken_by_the_threshold_is_still_read(engine, scenes_dir, tmp_path):
-    # DL3C2Z as blind clip 257 drew it: the Z's thin diagonal breaks under the threshold
-    # into its top bar and the rest, neither as tall as a glyph, so the chain ended at the
-    # 2 and the pass was voted DL3C2.
-    image = cv2.imread(str(scenes_dir / "wts-lg-000016.jpg"))
-    frames = _as_generated(image, range(40, 85), zoom=(1.096, -0.000051), tx=(148.8, -4.232), ty=(35.66, -0.669),
-                           blur=(-4.26, -0.69), gain=(0.988, -0.0011))
-    reads = extract_files([_write(tmp_path / "broken.mp4", frames)], engine)
-    assert [r.plate for r in reads] == ["DL3C2Z"]
