@@ -394,15 +394,16 @@ def _framed_plate_lines(gray: np.ndarray, block: int, max_h: int) -> list[TextLi
             line = _line_from(group, True, gray)
             if line is not None:
                 out.append(line)
-        guess = _band_guess(sub, int(w[i]), bottom - top)
+        guess = _band_guess(sub, int(x[i]), int(y[i]) + top, int(w[i]), bottom - top)
         if guess is not None:
-            out.append(replace(guess, x=guess.x + int(x[i]), y=int(y[i]) + top))
+            out.append(guess)
     return out
 
 
-def _band_guess(pieces: np.ndarray, plate_w: int, band_h: int) -> TextLine | None:
+def _band_guess(pieces: np.ndarray, plate_x: int, band_y: int, plate_w: int, band_h: int) -> TextLine | None:
     """The whole number band of a plate's rectangle as one line, for the recogniser to read
-    as it stands (x relative to the plate, y to the band's top).
+    as it stands. `pieces` are the stats rows of the band's ink, relative to the plate's
+    left side and the band's top (`plate_x`, `band_y` in the image).
 
     In a blurred frame a plate's thin, light-grey glyphs break apart or run into each other
     at every threshold (SH0R7X at night: S in pieces, H0R7 one blob), so no chain finds
@@ -417,7 +418,7 @@ def _band_guess(pieces: np.ndarray, plate_w: int, band_h: int) -> TextLine | Non
     if x1 - x0 < _GUESS_SPAN * plate_w or x1 - x0 < 2 * band_h:
         return None
     glyphs = int(np.clip(round((x1 - x0) / (0.6 * band_h)), _MIN_GLYPHS, _MAX_GLYPHS))
-    return TextLine(x0, 0, x1 - x0, band_h, float(band_h), 0.0, glyphs, True, guessed=True)
+    return TextLine(plate_x + x0, band_y, x1 - x0, band_h, float(band_h), 0.0, glyphs, True, guessed=True)
 
 
 # A plate's number spans most of its width; a window's or a sign's few marks do not.
