@@ -68,7 +68,7 @@ def evaluate(photos, engine, verbose: bool = False) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=("val", "train", "all"), default="val")
-    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: the app's, half the cores)")
     ap.add_argument("--weights", type=Path, default=None, help="a fine-tuned recogniser other than resources/ocr's")
     ap.add_argument("--stock", action="store_true", help="EasyOCR's own english_g2 weights, not resources/ocr")
     ap.add_argument("-v", "--verbose", action="store_true")

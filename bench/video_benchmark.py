@@ -1,6 +1,6 @@
 """Video benchmark: speed, recall and precision on generated 720p clips of real scenes.
 
-    nice -n 10 .venv/bin/python bench/video_benchmark.py --clips 3 --passes 10 [--threads 2]
+    nice -n 10 .venv/bin/python bench/video_benchmark.py --clips 3 --passes 10 [--threads 1]
 
 Clips come from bench/make_bench_video.py (seeded, so the same command makes the same
 clips) and use validation scenes only (tools/plate_data.py), so a recogniser fine-tuned
@@ -14,7 +14,9 @@ A last line scores the passes of scenes whose ground truth the photo contradicts
 
 The machine is shared: wall-clock speed depends on what else runs, so the process CPU
 time (all threads) is printed too: below 1 CPU-s per video-s, one free core keeps up
-with real time; below 2, this 2-core machine does if the work spreads over both.
+with real time; below 2, this 2-core machine does if the work spreads over both. The
+app's defaults spread it: the recogniser on half the cores (`--threads`, as the app when
+not given) and the line search of the next frames on a thread of its own beside it.
 """
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clips", type=int, default=3)
     ap.add_argument("--passes", type=int, default=10)
     ap.add_argument("--seed", type=int, default=100)
-    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: the app's, half the cores)")
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "plate-desk-bench")
     ap.add_argument("--weights", type=Path, default=None, help="a fine-tuned recogniser other than resources/ocr's")
     ap.add_argument("--stock", action="store_true", help="EasyOCR's own english_g2 weights")

@@ -11,6 +11,7 @@ Nothing heavy is imported here at module level: torch and easyocr load inside
 """
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,13 @@ class OcrEngine(Protocol):
         ...
 
 
+def _default_threads() -> int:
+    """Half the cores: a video's line search runs beside the recogniser on its own thread
+    (pipeline.searched_frames), and torch spinning on every core fights it for them
+    (clip 262 on two cores: 79.9 s with two torch threads beside the search, 64.0 s with one)."""
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
 def _default_weights() -> Path | None:
     """Fine-tuned plate recogniser shipped under resources/ocr, if there is one."""
     path = Path(__file__).resolve().parents[2] / "resources" / "ocr" / "plate_g2.pth"
@@ -59,12 +67,13 @@ class EasyOcrEngine:
     while a previous engine is still warming up). The GPU is used when torch sees one.
     `weights` replaces the stock `english_g2` state with a fine-tuned one of the same
     architecture: True (the default) uses resources/ocr/plate_g2.pth when it exists,
-    None or False the stock weights, a path that file.
+    None or False the stock weights, a path that file. `threads` are torch's CPU
+    threads (`_default_threads` when not given).
     """
 
     def __init__(self, weights: Path | None | bool = True, threads: int | None = None) -> None:
         self._weights = _default_weights() if weights is True else (weights or None)
-        self._threads = threads
+        self._threads = threads or _default_threads()
         self._lock = threading.Lock()
         self._model = None
         self._device = "cpu"
@@ -86,8 +95,7 @@ class EasyOcrEngine:
         import easyocr
         import easyocr_en_models
 
-        if self._threads:
-            torch.set_num_threads(self._threads)
+        torch.set_num_threads(self._threads)
         return easyocr.Reader(
             ["en"],
             gpu=torch.cuda.is_available(),

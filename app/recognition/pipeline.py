@@ -6,7 +6,10 @@ imports no Qt and touches no database; the caller stores the reads.
 """
 from __future__ import annotations
 
+import queue
+import threading
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -15,15 +18,16 @@ import numpy as np
 
 from app.jobs import CancelToken, Progress, no_progress
 
-from .frames import VideoFrames
+from .frames import SampledFrame, VideoFrames
 from .media import is_video, media_files, open_picture, sha256_file
 from .metadata import recording_start
 from .ocr import OcrEngine
 from .reads import ExtractedRead
-from .detect import cut_by_frame, find_text_lines, in_text_block
+from .detect import cut_by_frame, in_text_block
 from .overlay import OverlayMap
 from .formats import has_digit
-from .still import MAX_LINES, LineRead, colour_free_lines, read_frame, read_lines, to_gray, unmarked, value_of
+from .still import (MAX_LINES, ImageSearch, LineRead, colour_free_lines, read_frame, read_lines, search_image,
+                    unmarked)
 from .track import MIN_PASS_CONFIDENCE, FrameRead, PlateTrack, Tracker, accept_track, lettering_beside_plate
 
 ProgressCallback = Callable[[Progress], None]
@@ -212,11 +216,13 @@ def _video_reads(path: Path, engine: OcrEngine, cancel: CancelToken, report: _Re
             cancel.raise_if_cancelled()
             report(video.position, path.name)
 
-        for closed, t_s in ended_tracks(video, tracker, engine, each_frame, cancel.raise_if_cancelled):
-            for track in closed:
-                if (read := _track_read(track, engine, path, sha, start, unsure)) is not None:
-                    passes.add(track, read)
-            yield from passes.ready(t_s)
+        # Closed before the video is, however this ends (ended_tracks reads it on a thread).
+        with closing(ended_tracks(video, tracker, engine, each_frame, cancel.raise_if_cancelled)) as ended:
+            for closed, t_s in ended:
+                for track in closed:
+                    if (read := _track_read(track, engine, path, sha, start, unsure)) is not None:
+                        passes.add(track, read)
+                yield from passes.ready(t_s)
 
 
 def ended_tracks(video: VideoFrames, tracker: Tracker, engine: OcrEngine,
@@ -228,14 +234,60 @@ def ended_tracks(video: VideoFrames, tracker: Tracker, engine: OcrEngine,
     check) also between groups of one frame's lines.
     """
     overlay = OverlayMap()
-    for sampled in video:
-        each_frame()
-        if not sampled.changed:
-            tracker.keep_alive(sampled.t_s)
-            continue
-        reads = read_video_frame(sampled.image, engine, overlay, check)
-        yield tracker.update(sampled.index, sampled.t_s, reads, sampled.image), sampled.t_s
+    # Closed on the way out, whatever the way: the search thread must stop decoding
+    # before the caller releases the video (a cancel raises out of this loop).
+    with closing(searched_frames(video)) as frames:
+        for sampled, search in frames:
+            each_frame()
+            if search is None:
+                tracker.keep_alive(sampled.t_s)
+                continue
+            reads = read_video_frame(sampled.image, engine, overlay, check, search)
+            yield tracker.update(sampled.index, sampled.t_s, reads, sampled.image), sampled.t_s
     yield tracker.close_all(), float("inf")
+
+
+def searched_frames(video: Iterable[SampledFrame],
+                    ahead: int = 2) -> Iterator[tuple[SampledFrame, ImageSearch | None]]:
+    """The video's sampled frames, each changed one with its line search (None for the rest).
+
+    A second thread decodes and searches up to `ahead` frames in advance while the
+    caller reads this one's lines: OpenCV and torch let go of the interpreter while they
+    work, so on two cores the search and the recogniser run side by side. The frames
+    come in their order, and the reads are what they would be one frame after another.
+    """
+    done = object()
+    queued: queue.Queue = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                queued.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def search_ahead() -> None:
+        try:
+            for sampled in video:
+                if not put((sampled, search_image(sampled.image) if sampled.changed else None)):
+                    return
+            put(done)
+        except BaseException as exc:  # handed to the reading thread, which raises it
+            put(exc)
+
+    worker = threading.Thread(target=search_ahead, name="line-search", daemon=True)
+    worker.start()
+    try:
+        while (item := queued.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 class _PassesBeside:
@@ -276,7 +328,8 @@ class _PassesBeside:
 
 
 def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
-                     check: Callable[[], None] | None = None) -> list[FrameRead]:
+                     check: Callable[[], None] | None = None,
+                     search: ImageSearch | None = None) -> list[FrameRead]:
     """Plate-like reads on one analysed video frame, with what tells a plate from other text.
 
     Burnt-in text (see overlay.py) and lines the frame's border cuts are not read: the
@@ -287,19 +340,18 @@ def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
     frame here, a tenth of the grey search), on every frame: a pass found only there
     needs its three agreeing sightings like any other.
     """
-    gray = to_gray(image)
+    search = search or search_image(image)
+    gray = search.gray
     overlay.update(gray)
-    found = [l for l in find_text_lines(gray) if not overlay.burnt_in(l.box)]
+    found = [l for l in search.lines if not overlay.burnt_in(l.box)]
     lines = [l for l in found if not cut_by_frame(l, gray.shape)][:MAX_LINES]
-    value = value_of(image)
-    if value is not None:
-        extra = [l for l in colour_free_lines(value, found)
-                 if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
-        lines += extra
-        found += extra
+    extra = [l for l in colour_free_lines(search.value_lines, found)
+             if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
+    lines += extra
+    found += extra
     by_box = {l.box: l for l in lines}
     out = []
-    for lr in read_lines(gray, engine, lines, check, value):
+    for lr in read_lines(gray, engine, lines, check, search.value):
         line = by_box[lr.line_box]
         out.append(FrameRead(lr, overlay.still_fraction(lr.line_box), in_text_block(line, found)))
     return out

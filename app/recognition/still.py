@@ -320,22 +320,40 @@ def value_of(image: np.ndarray) -> np.ndarray | None:
     return cv2.max(cv2.max(image[:, :, 0], image[:, :, 1]), image[:, :, 2])
 
 
-def colour_free_lines(value: np.ndarray, found: list[TextLine], limit: int = _VALUE_LINES) -> list[TextLine]:
-    """Dark lines on the brightest channel where the grey search found no line (or only
+@dataclass(frozen=True, eq=False)
+class ImageSearch:
+    """What the line search finds on one image before anything is read.
+
+    It depends on the image alone, so a video's next frame can be searched on one core
+    while the recogniser reads this one's lines on the other (pipeline.searched_frames).
+    """
+
+    gray: np.ndarray
+    value: np.ndarray | None  # the brightest channel of a colour image (value_of)
+    lines: list[TextLine]  # find_text_lines on gray
+    value_lines: list[TextLine]  # the quick search on value, not yet weighed against `lines`
+
+
+def search_image(image: np.ndarray) -> ImageSearch:
+    gray = to_gray(image)
+    value = value_of(image)
+    value_lines = find_text_lines(value, quick=True) if value is not None else []
+    return ImageSearch(gray, value, find_text_lines(gray), value_lines)
+
+
+def colour_free_lines(value_lines: list[TextLine], found: list[TextLine],
+                      limit: int = _VALUE_LINES) -> list[TextLine]:
+    """The brightest channel's dark lines where the grey search found no line (or only
     a guess: a number under a red banner is a blob in grey)."""
-    return [replace(l, on_value=True) for l in find_text_lines(value, quick=True)
+    return [replace(l, on_value=True) for l in value_lines
             if not any(shares_area(l.box, f.box, 0.3) for f in found if not f.guessed)][:limit]
 
 
 def read_frame(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[LineRead]:
     """All plate-like reads on one BGR (or grey) image, most plate-like first."""
-    gray = to_gray(image)
-    found = find_text_lines(gray)
-    lines = found[:max_lines]
-    value = value_of(image)
-    if value is not None:
-        lines += colour_free_lines(value, found)
-    return unmarked(read_lines(gray, engine, lines, value=value), engine)
+    found = search_image(image)
+    lines = found.lines[:max_lines] + colour_free_lines(found.value_lines, found.lines)
+    return unmarked(read_lines(found.gray, engine, lines, value=found.value), engine)
 
 
 def unmarked(reads: list[LineRead], engine: OcrEngine) -> list[LineRead]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import struct
+import threading
 from pathlib import Path
 
 import cv2
@@ -9,7 +10,9 @@ import numpy as np
 import pytest
 
 from app.recognition import extract_files
-from app.recognition.frames import VideoFrames
+from app.recognition import still
+from app.recognition.frames import SampledFrame, VideoFrames
+from app.recognition.pipeline import searched_frames
 from tests.recognition.mp4_boxes import rewrite
 from tests.ui.extraction.fakes import StandInEngine
 
@@ -83,3 +86,44 @@ def test_a_read_in_a_variable_rate_video_gets_the_time_it_was_recorded(tmp_path)
     # By frame number over the average rate (60 frames in 7 s) it would be off by seconds.
     assert read.t_video_s == pytest.approx(true_time(read.frame), abs=0.002)
     assert abs(read.frame / (60 / 7.0) - true_time(read.frame)) > 1.0
+
+
+def _searching_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "line-search"]
+
+
+def test_the_next_frames_are_searched_on_a_second_thread_as_one_by_one(tmp_path, monkeypatch):
+    clip = variable_rate_clip(tmp_path / "night.mp4")
+    searched_on: list[str] = []
+    search_image = still.search_image
+
+    def noted(image):
+        searched_on.append(threading.current_thread().name)
+        return search_image(image)
+
+    monkeypatch.setattr("app.recognition.pipeline.search_image", noted)
+    with VideoFrames(clip, sample_fps=5.0) as video:
+        ahead = [(f.index, f.changed, s) for f, s in searched_frames(video)]
+    with VideoFrames(clip, sample_fps=5.0) as video:
+        one_by_one = [(f.index, f.changed, still.search_image(f.image) if f.changed else None) for f in video]
+    assert [(i, c) for i, c, _ in ahead] == [(i, c) for i, c, _ in one_by_one]
+    for (_, changed, a), (_, _, b) in zip(ahead, one_by_one):
+        assert (a is None) == (not changed)
+        if a is not None:
+            assert a.lines == b.lines and a.value_lines == b.value_lines
+            assert (a.gray == b.gray).all()
+    assert any(line for _, _, s in ahead if s is not None for line in s.lines)  # the plate was found
+    assert set(searched_on) == {"line-search"}
+    assert not _searching_threads()
+
+
+def test_a_frame_that_cannot_be_searched_stops_the_reading_with_its_error():
+    good = np.full((90, 160, 3), 120, np.uint8)
+    frames = [SampledFrame(0, 0.0, good, True), SampledFrame(6, 0.2, good[:, :, :2], True),
+              SampledFrame(12, 0.4, good, True)]
+    got = []
+    with pytest.raises(cv2.error):
+        for frame, _ in searched_frames(frames):
+            got.append(frame.index)
+    assert got == [0]
+    assert not _searching_threads()

@@ -114,6 +114,8 @@ def test_cancel_stops_within_a_second(engine, bench_video):
     with pytest.raises(Cancelled):
         extract_files([path], engine, progress, token)
     assert time.monotonic() - cancelled_at[0] < 1.0
+    # The thread that searched frames ahead stopped too, before the video was let go.
+    assert not [t for t in threading.enumerate() if t.name == "line-search"]
 
 
 def test_cancel_before_start(engine, scenes_dir):
