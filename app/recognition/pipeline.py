@@ -41,8 +41,8 @@ _PHOTO_MIN_PLATENESS = 0.2  # for the top read, where the plate is small in the 
 _PROGRESS_INTERVAL_S = 0.1  # ~10 updates a second, as the GUI wants
 _MARKS_LOOKS = 3  # sightings of a pass a general reader checks for a clock's or a date's marks
 # A pass voted at this confidence or more but under accept_track's floor is offered for
-# review unticked (extract_files(unsure=True)): FD7U4U voted FDZU4U at 0.66, its 7 read
-# as Z in half the frames, is then a crop the investigator can read and correct.
+# review unticked (extract_files(unsure=True)): SH0R7X voted SH04RZX at 0.62, Missouri's
+# separator read as a 4 in half the frames, is then a crop the investigator can correct.
 UNSURE_MIN_CONFIDENCE = 0.5
 
 

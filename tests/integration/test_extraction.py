@@ -296,7 +296,7 @@ def test_each_file_can_have_its_own_place(services, extraction, detective, tmp_p
 
 
 def test_a_pass_voted_under_the_floor_comes_only_when_asked_and_marked_unsure(services, clock, detective, clip):
-    # Every frame read at 0.6: the vote is under the 0.7 floor. `extract` (the command line)
+    # Every frame read at 0.6: the vote is under the 0.65 floor. `extract` (the command line)
     # reports nothing; the review table asks for such passes and gets one, marked unsure.
     unsure_engine = StandInEngine(confidence=0.6)
     extraction = ExtractionService(services.db, services.gate, services.images, clock, lambda: unsure_engine)

@@ -466,7 +466,7 @@ def test_four_files_on_a_short_window_scroll_instead_of_running_under_the_fields
 
 
 def test_an_unsure_pass_is_offered_unticked_and_saved_only_when_kept(qtbot, desk, detective, clip, shoot):
-    # Every frame read at 0.6: the pass votes under the 0.7 floor, so `extract` on the
+    # Every frame read at 0.6: the pass votes under the 0.65 floor, so `extract` on the
     # command line reports nothing; the review table shows it for the investigator to check.
     panel = make_panel(qtbot, desk, detective, StandInEngine(confidence=0.6))
     try:
