@@ -340,7 +340,8 @@ def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
     frame here, a tenth of the grey search), on every frame: a pass found only there
     needs its three agreeing sightings like any other.
     """
-    search = search or search_image(image)
+    if search is None:
+        search = search_image(image)
     gray = search.gray
     overlay.update(gray)
     found = [l for l in search.lines if not overlay.burnt_in(l.box)]
