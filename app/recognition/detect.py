@@ -559,7 +559,7 @@ def _grow(group: np.ndarray, binary: np.ndarray) -> np.ndarray:
             if x1 - x0 < 3:
                 break
             band = binary[max(0, top): min(H, bottom), x0:x1]
-            n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+            _, stats = _components(band)
             found = [
                 ((sx + x0, top + sy, sw, sh), area / (sw * sh)) for sx, sy, sw, sh, area in stats[1:]
                 # Not thinner than a quarter glyph: the plate's own edge is a thin upright too.

@@ -351,9 +351,9 @@ def colour_free_lines(value_lines: list[TextLine], found: list[TextLine],
 
 def read_frame(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[LineRead]:
     """All plate-like reads on one BGR (or grey) image, most plate-like first."""
-    found = search_image(image)
-    lines = found.lines[:max_lines] + colour_free_lines(found.value_lines, found.lines)
-    return unmarked(read_lines(found.gray, engine, lines, value=found.value), engine)
+    search = search_image(image)
+    lines = search.lines[:max_lines] + colour_free_lines(search.value_lines, search.lines)
+    return unmarked(read_lines(search.gray, engine, lines, value=search.value), engine)
 
 
 def unmarked(reads: list[LineRead], engine: OcrEngine) -> list[LineRead]:
