@@ -11,6 +11,7 @@ Nothing heavy is imported here at module level: torch and easyocr load inside
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from dataclasses import dataclass, field
@@ -121,6 +122,8 @@ class EasyOcrEngine:
                 target.load_state_dict(state)
                 if not gpu:
                     torch.quantization.quantize_dynamic(target, dtype=torch.qint8, inplace=True)
+            if not gpu:
+                _use_strided_max(model)
             model.eval()
             self._device = "cuda" if gpu else "cpu"
             self._characters = list(reader.converter.character)
@@ -151,6 +154,8 @@ class EasyOcrEngine:
             with self._lock:
                 if self._general is None:
                     general = self._reader(quantize=True).recognizer
+                    if self._device == "cpu":
+                        _use_strided_max(general)
                     general.eval()
                     self._general = general
         return [r.raw_text for r in self._run(self._general, lines)]
@@ -174,6 +179,50 @@ class EasyOcrEngine:
             for i, p in zip(chunk, probs):
                 out[i] = decode_ctc(p, self._characters, self._columns)
         return out  # type: ignore[return-value]
+
+
+def _use_strided_max(model) -> None:
+    """Swap the network's non-overlapping max pools for strided maxima, in place.
+
+    torch's CPU max_pool2d took 7.4 of the recogniser's 53 s on clip 262; the maximum of
+    strided slices is the same numbers (a maximum is exact) at about a sixth of the cost.
+    """
+    import torch
+
+    def pair(v) -> tuple:
+        return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+    for parent in list(model.modules()):
+        for name, pool in list(parent.named_children()):
+            if not isinstance(pool, torch.nn.MaxPool2d):
+                continue
+            kernel = pair(pool.kernel_size)
+            if (kernel == pair(pool.stride) and set(kernel) <= {1, 2} and pair(pool.padding) == (0, 0)
+                    and pair(pool.dilation) == (1, 1) and not pool.ceil_mode and not pool.return_indices):
+                setattr(parent, name, _strided_max_type()(kernel[0] == 2, kernel[1] == 2))
+
+
+@functools.cache
+def _strided_max_type():
+    import torch
+
+    class StridedMax(torch.nn.Module):
+        """MaxPool2d with a kernel of 2 (or 1) along each axis equal to its stride."""
+
+        def __init__(self, rows: bool, columns: bool) -> None:
+            super().__init__()
+            self.rows, self.columns = rows, columns
+
+        def forward(self, x):
+            if self.rows:  # an odd last row is dropped, as max_pool2d does
+                x = x[:, :, : x.shape[2] // 2 * 2]
+                x = torch.maximum(x[:, :, 0::2], x[:, :, 1::2])
+            if self.columns:
+                x = x[..., : x.shape[3] // 2 * 2]
+                x = torch.maximum(x[..., 0::2], x[..., 1::2])
+            return x
+
+    return StridedMax
 
 
 def _plate_columns(characters: list[str]) -> np.ndarray:
