@@ -9,7 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -279,15 +279,45 @@ def searched_frames(video: Iterable[SampledFrame],
             put(exc)
 
     worker = threading.Thread(target=search_ahead, name="line-search", daemon=True)
-    worker.start()
+    with _opencv_on_one_thread():
+        worker.start()
+        try:
+            while (item := queued.get()) is not done:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            worker.join()
+
+
+_opencv_users = 0
+_opencv_lock = threading.Lock()
+_opencv_threads_before = 0
+
+
+@contextmanager
+def _opencv_on_one_thread() -> Iterator[None]:
+    """OpenCV without its own thread pool while a video's search and reading share the cores.
+
+    The search thread and the recogniser keep both cores busy; OpenCV's pool spreading
+    the search's work over them too only makes the threads take turns (clip 262: 15 %
+    less CPU time and 5 % less wall time with one OpenCV thread). The setting is the
+    process's, so it is restored when the last video being read ends.
+    """
+    global _opencv_users, _opencv_threads_before
+    with _opencv_lock:
+        if _opencv_users == 0:
+            _opencv_threads_before = cv2.getNumThreads()
+            cv2.setNumThreads(1)
+        _opencv_users += 1
     try:
-        while (item := queued.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        yield
     finally:
-        stop.set()
-        worker.join()
+        with _opencv_lock:
+            _opencv_users -= 1
+            if _opencv_users == 0:
+                cv2.setNumThreads(_opencv_threads_before)
 
 
 class _PassesBeside:

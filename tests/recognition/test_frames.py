@@ -95,10 +95,13 @@ def _searching_threads() -> list[threading.Thread]:
 def test_the_next_frames_are_searched_on_a_second_thread_as_one_by_one(tmp_path, monkeypatch):
     clip = variable_rate_clip(tmp_path / "night.mp4")
     searched_on: list[str] = []
+    opencv_threads: set[int] = set()
     search_image = still.search_image
+    threads_before = cv2.getNumThreads()
 
     def noted(image):
         searched_on.append(threading.current_thread().name)
+        opencv_threads.add(cv2.getNumThreads())
         return search_image(image)
 
     monkeypatch.setattr("app.recognition.pipeline.search_image", noted)
@@ -115,9 +118,14 @@ def test_the_next_frames_are_searched_on_a_second_thread_as_one_by_one(tmp_path,
     assert any(line for _, _, s in ahead if s is not None for line in s.lines)  # the plate was found
     assert set(searched_on) == {"line-search"}
     assert not _searching_threads()
+    # Both cores are busy with the search and the reading: OpenCV keeps to its thread
+    # meanwhile, and has its pool back for a photo read after the video.
+    assert opencv_threads == {1}
+    assert cv2.getNumThreads() == threads_before
 
 
 def test_a_frame_that_cannot_be_searched_stops_the_reading_with_its_error():
+    threads_before = cv2.getNumThreads()
     good = np.full((90, 160, 3), 120, np.uint8)
     frames = [SampledFrame(0, 0.0, good, True), SampledFrame(6, 0.2, good[:, :, :2], True),
               SampledFrame(12, 0.4, good, True)]
@@ -127,3 +135,4 @@ def test_a_frame_that_cannot_be_searched_stops_the_reading_with_its_error():
             got.append(frame.index)
     assert got == [0]
     assert not _searching_threads()
+    assert cv2.getNumThreads() == threads_before
