@@ -193,11 +193,11 @@ def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
     if quick:
         blocks, polarities = [blocks[-2]], (True,)
     for block in blocks:
+        # With a whole-number offset every pixel is on exactly one side of its local mean,
+        # so the light-glyph binary is the dark-glyph one inverted: one threshold serves both.
+        dark_binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 7)
         for dark in polarities:
-            binary = cv2.adaptiveThreshold(
-                gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
-                cv2.THRESH_BINARY_INV if dark else cv2.THRESH_BINARY, block, 7,
-            )
+            binary = dark_binary if dark else cv2.bitwise_not(dark_binary)
             parts = _components(binary)
             variants = [binary]
             if block == crop_block:
