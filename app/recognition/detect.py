@@ -79,11 +79,13 @@ def _touching_glyphs(labels: np.ndarray, s: np.ndarray, candidates: np.ndarray, 
     x, y, w, h, area = s.T
     wide = candidates & (h >= _MIN_GLYPH_H) & (h <= max_h) & (w > 1.15 * h) & (w <= 6 * h) & (area >= 0.15 * w * h)
     pieces = []
+    boxes = s[:, :4].tolist()  # a frame has thousands of candidates: plain ints index faster
     for i in np.flatnonzero(wide):
-        bx, by, bw, bh = (int(v) for v in s[i, :4])
+        bx, by, bw, bh = boxes[i]
         mask = labels[by:by + bh, bx:bx + bw] == i + 1
-        solid = mask.sum(axis=0) > max(1, int(0.08 * bh))
-        edges = np.flatnonzero(np.diff(np.r_[0, solid.astype(np.int8), 0]))
+        solid = np.zeros(bw + 2, np.bool_)
+        solid[1:-1] = np.count_nonzero(mask, axis=0) > max(1, int(0.08 * bh))
+        edges = np.flatnonzero(solid[1:] != solid[:-1])
         if len(edges) <= 2:
             continue  # no bridge to cut
         cut = []
@@ -158,7 +160,7 @@ def _line_from(group: np.ndarray, dark: bool, gray: np.ndarray) -> TextLine | No
     gh = float(np.median(h))
     # A chain of many more glyphs than a plate holds is running text (a sign, a banner);
     # eight glyphs and a gap for an emblem span about seven glyph heights.
-    if len(group) > _MAX_GLYPHS or np.ptp(np.r_[x, x + w]) > 9 * gh:
+    if len(group) > _MAX_GLYPHS or (x + w).max() - x.min() > 9 * gh:
         return None
     cx = x + w / 2
     bottom = y + h
