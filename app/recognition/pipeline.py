@@ -26,8 +26,9 @@ from .reads import ExtractedRead
 from .detect import cut_by_frame, in_text_block
 from .overlay import OverlayMap
 from .formats import has_digit
-from .still import (MAX_LINES, ImageSearch, LineRead, colour_free_lines, read_frame, read_lines, search_image,
-                    unmarked)
+from .plateness import plate_probability
+from .still import (MAX_LINES, ImageSearch, LineRead, colour_free_lines, line_source, read_frame, read_lines,
+                    search_image, unmarked)
 from .track import MIN_PASS_CONFIDENCE, FrameRead, PlateTrack, Tracker, accept_track, lettering_beside_plate
 
 ProgressCallback = Callable[[Progress], None]
@@ -44,6 +45,8 @@ _MARKS_LOOKS = 3  # sightings of a pass a general reader checks for a clock's or
 # review unticked (extract_files(unsure=True)): SH0R7X voted SH04RZX at 0.62, Missouri's
 # separator read as a 4 in half the frames, is then a crop the investigator can correct.
 UNSURE_MIN_CONFIDENCE = 0.5
+# Video lines judged less plate-like than this (plateness.plate_probability) are not read.
+MIN_READ_PLATENESS = 0.1
 
 
 class _Reporter:
@@ -380,9 +383,15 @@ def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
              if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
     lines += extra
     found += extra
+    # A line whose surroundings look nothing like a plate's is not read: on the clips a
+    # third of the lines read were such, and none of them was a plate read ever so
+    # roughly (the lowest plate line judged 0.30); the recogniser is the slower half.
+    judged = [(l, plate_probability(line_source(l, gray, search.value), l)) for l in lines]
+    judged = [(l, p) for l, p in judged if p >= MIN_READ_PLATENESS]
+    lines = [l for l, _ in judged]
     by_box = {l.box: l for l in lines}
     out = []
-    for lr in read_lines(gray, engine, lines, check, search.value):
+    for lr in read_lines(gray, engine, lines, check, search.value, [p for _, p in judged]):
         line = by_box[lr.line_box]
         out.append(FrameRead(lr, overlay.still_fraction(lr.line_box), in_text_block(line, found)))
     return out

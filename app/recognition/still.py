@@ -38,17 +38,24 @@ class LineRead:
     plateness: float = 1.0  # plateness.plate_probability of the line's surroundings (1: not judged)
 
 
+def line_source(line: TextLine, gray: np.ndarray, value: np.ndarray | None) -> np.ndarray:
+    """The image a line was found on: the brightest channel (colour_free_lines) or grey."""
+    return value if line.on_value and value is not None else gray
+
+
 def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
-               check: Callable[[], None] | None = None, value: np.ndarray | None = None) -> list[LineRead]:
+               check: Callable[[], None] | None = None, value: np.ndarray | None = None,
+               plateness: list[float] | None = None) -> list[LineRead]:
     """Read each line twice (emblems masked and plain) and keep the more plate-like read.
 
     `check` (a cancel check) runs between groups of lines: on a busy CPU one frame's
     lines can take longer than the second a cancel may wait. Lines found on the image's
     brightest channel (colour_free_lines) are read on `value`, the others on `gray`.
+    `plateness` is each line's plate_probability where the caller has it already.
     """
     if not lines:
         return []
-    sources = [value if line.on_value and value is not None else gray for line in lines]
+    sources = [line_source(line, gray, value) for line in lines]
     crops = []
     for line, image in zip(lines, sources):
         crops.append(crop_line(image, line, masked=True))
@@ -64,7 +71,7 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
         masked, plain = readings[2 * i: 2 * i + 2]
         read_on = {id(masked): crops[2 * i], id(plain): crops[2 * i + 1]}  # each read's own crop
         edges = plate_edges(sources[i], line)
-        plateness = plate_probability(sources[i], line)
+        surroundings = plateness[i] if plateness is not None else plate_probability(sources[i], line)
         # Where the reads differ by one character, these say which one is the plate.
         if _adds_past_apart_end(masked, plain, line):
             plain = masked
@@ -72,11 +79,11 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
                 or _fits_glyph_count(masked, plain, line.glyphs)
                 or _adds_inner_glyph(masked, plain)):
             masked = plain
-        reads = [(_line_read(r, line, tallest, edges, plateness, crops[2 * i + 1]), r, read_on[id(r)])
+        reads = [(_line_read(r, line, tallest, edges, surroundings, crops[2 * i + 1]), r, read_on[id(r)])
                  for r in (masked, plain)]
         best, reading, crop = max(reads, key=lambda t: t[0].score if t[0] else -1.0)
         if best is not None:
-            chosen.append(_Choice(best, reading, crop, line, edges, plateness))
+            chosen.append(_Choice(best, reading, crop, line, edges, surroundings))
     out = _widened(chosen, engine, tallest)
     return _drop_overlapping(sorted(out, key=lambda lr: -lr.score))
 

@@ -209,3 +209,37 @@ def test_a_plate_whose_blurred_glyphs_run_together_is_read_from_its_band(engine,
     reads = extract_files([_write(tmp_path / "night.mp4", frames)], engine)
     assert [r.plate for r in reads] == ["SH0R7X"]
 
+
+
+class _Counting:
+    """The session's engine, counting the crops it is given to read."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.crops = engine, 0
+
+    def read_lines(self, lines):
+        self.crops += len(lines)
+        return self.engine.read_lines(lines)
+
+    def read_marks(self, lines):
+        return self.engine.read_marks(lines)
+
+
+def test_lines_that_look_nothing_like_a_plate_are_not_read_in_video(engine, scenes_dir, monkeypatch):
+    # A street scene: besides the plate, the search finds grille bars, a bumper's edge and
+    # lettering that the learned prior judges no plate; the recogniser, a video's slower
+    # half, reads the plate and the few plate-like lines only.
+    from app.recognition import pipeline
+    from app.recognition.overlay import OverlayMap
+
+    image = cv2.imread(str(scenes_dir / "wts-lg-000042.jpg"))
+    counted = {}
+    for floor in (0.0, pipeline.MIN_READ_PLATENESS):
+        monkeypatch.setattr(pipeline, "MIN_READ_PLATENESS", floor)
+        overlay = OverlayMap()
+        overlay.update(np.zeros(image.shape[:2], np.uint8))  # an empty frame first: the scene moved in
+        counting = _Counting(engine)
+        reads = pipeline.read_video_frame(image, counting, overlay)
+        assert "SK5K9V" in [r.read.reading.plate for r in reads]
+        counted[floor] = counting.crops
+    assert counted[pipeline.MIN_READ_PLATENESS] <= counted[0.0] / 2
