@@ -14,6 +14,7 @@ from .formats import SERIAL_FORMATS, apply_formats, is_marked_text, is_plate_tex
 from .ocr import LineReading, OcrEngine
 from .plateness import plate_probability
 from .reads import Box, PlateReading
+from .same_glyphs import settled_alike
 
 # Lines read per image at most, in find_text_lines's order: a frame rarely holds more plates,
 # and every extra line costs ~5 ms of recogniser time on this CPU.
@@ -68,7 +69,7 @@ def read_lines(gray: np.ndarray, engine: OcrEngine, lines: list[TextLine],
     tallest = max(l.glyph_h for l in lines)
     chosen: list[_Choice] = []
     for i, line in enumerate(lines):
-        masked, plain = readings[2 * i: 2 * i + 2]
+        masked, plain = (_settled(r, line, sources[i]) for r in readings[2 * i: 2 * i + 2])
         read_on = {id(masked): crops[2 * i], id(plain): crops[2 * i + 1]}  # each read's own crop
         edges = plate_edges(sources[i], line)
         surroundings = plateness[i] if plateness is not None else plate_probability(sources[i], line)
@@ -129,6 +130,12 @@ def _widened(chosen: list[_Choice], engine: OcrEngine, tallest: float) -> list[L
             if again is not None:
                 out[k] = again
     return out
+
+
+def _settled(r: LineReading, line: TextLine, image: np.ndarray) -> LineReading:
+    """The read with its O/0 and I/1 glyphs that are drawn alike read alike (same_glyphs)."""
+    text, probs = settled_alike(r.text, r.char_probs, line.members, image)
+    return r if text == r.text else replace(r, text=text, raw_text=_respelt(r.raw_text, text), char_probs=probs)
 
 
 def _narrowed_at(r: LineReading) -> list[int]:

@@ -8,7 +8,7 @@ import numpy as np
 
 from app.domain.plates import confusables
 
-from .formats import apply_formats, has_digit, is_plate_text, with_a_digit
+from .formats import I_PRIOR, apply_formats, has_digit, is_plate_text, with_a_digit
 from .ocr import PLATE_ALPHABET
 from .reads import Box
 from .still import LineRead
@@ -171,12 +171,6 @@ LOST_END_COST = 0.7
 _SURE_END = 0.8
 _SAME_PLACE_S = 0.6  # three analysed frames at 5 a second
 
-# The letter I is rare on US plates (25 of the 2,835 characters of the photos' ground
-# truth, against 165 ones), and the recogniser, trained on serials drawn evenly from
-# the alphabet, reads a soft 1 as I about as readily as a 1. Over a pass's summed
-# evidence an I must outweigh the 1 by this much more (91A4ZA read 9IA4ZA frame after
-# frame, the I at 0.6 against 0.3); an I read clearly in most frames stays an I.
-I_PRIOR = 0.3
 _I = PLATE_ALPHABET.index("I")
 
 
