@@ -88,6 +88,7 @@ class PlateTrack:
         for s in self.sightings:
             mass[len(s.plate)] += s.read.reading.confidence
         candidates = [self._vote_length(length) for length in mass]
+        sure_by_length = {len(c[0]): c[3] for c in candidates}
 
         def cost(candidate: tuple[str, float, list[Sighting], np.ndarray]) -> float:
             text, _, _, sure = candidate
@@ -98,13 +99,24 @@ class PlateTrack:
                 # read of SG8L7E, not a misread of it.
                 part = _fold(s.plate)
                 d = min(edit_distance(folded, part, 3), 3)
-                if d >= 1 and _is_run_of(part, folded):
+                if d >= 1 and len(part) == len(folded) + 1 and _is_run_of(folded, part):
+                    # A read with a character added at an end is the candidate with a bit
+                    # of its surroundings read where the reads of its length agree on
+                    # every other character but not on that one (the frame's side beside
+                    # 5VDA555 read V in some frames, W or M in others).
+                    start = part.find(folded)
+                    longer = sure_by_length[len(part)]
+                    added = np.r_[longer[:start], longer[start + len(folded):]]
+                    if longer[start:start + len(folded)].min() >= _SURE_END > added.min():
+                        d = UNSURE_END_COST
+                elif d >= 1 and (_is_run_of(part, folded) or _is_half_of(part, folded)):
                     # A read that lost characters at an end to glare or a merged glyph
-                    # (4KBZ2 of 4KBZ265) is one loss, not one misread per character;
-                    # and less than one where the reads that have those characters agree
-                    # on them (the candidate's are sure): then they are the plate's.
+                    # (4KBZ2 of 4KBZ265), or a half beyond the plate's separator (2DA of
+                    # 2DA044), is one loss, not one misread per character; and less than
+                    # one where the reads that have those characters agree on them (the
+                    # candidate's are sure): then they are the plate's.
                     d = 1.0
-                    start = folded.find(part)
+                    start = folded.find(part) if _is_run_of(part, folded) else _half_start(part, folded)
                     lost = np.r_[sure[:start], sure[start + len(part):]]
                     if lost.size and lost.min() >= _SURE_END:
                         d = LOST_END_COST
@@ -169,6 +181,7 @@ class PlateTrack:
 # in four frames and in full in three). A frame edge read as M, W or V is no such agreement.
 LOST_END_COST = 0.7
 _SURE_END = 0.8
+UNSURE_END_COST = 0.7
 _SAME_PLACE_S = 0.6  # three analysed frames at 5 a second
 
 _I = PLATE_ALPHABET.index("I")
@@ -194,6 +207,20 @@ def _add_read(total: np.ndarray, s: Sighting, at: int) -> None:
 def _is_run_of(part: str, whole: str) -> bool:
     """Is `part` four or more consecutive characters of `whole` (both already folded)?"""
     return len(part) >= 4 and part in whole
+
+
+def _is_half_of(part: str, whole: str) -> bool:
+    """Is `part` three or more characters that begin or end `whole` (both folded)?
+
+    A plate's halves either side of a separator (a state's emblem, a sticker, a dash)
+    are often found as lines of their own, three characters each; anywhere else in a
+    plate three characters are too common a run to say anything.
+    """
+    return 3 <= len(part) < len(whole) and (whole.startswith(part) or whole.endswith(part))
+
+
+def _half_start(part: str, whole: str) -> int:
+    return 0 if whole.startswith(part) else len(whole) - len(part)
 
 
 def _fold(plate: str) -> str:

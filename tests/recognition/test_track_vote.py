@@ -47,6 +47,26 @@ def test_a_consistent_extra_character_is_kept():
     assert track.vote()[0] == "5VDA555W"
 
 
+def test_an_end_character_most_longer_reads_share_but_not_all_is_dropped():
+    # The frame's side beside 5VDA555 (clip 273): read V in 8 frames, W or M in 3, and
+    # not at all in 6. The longer reads outnumber the shorter, and most say V, but they
+    # do not agree on it as on the plate's own characters.
+    texts = (["5VDA555"] * 6 + ["5VDA555V"] * 8 + ["5VDA555W"] * 2 + ["5VDA555M"])
+    track = _track(texts)
+    assert track.vote()[0] == "5VDA555"
+    assert accept_track(track)
+
+
+def test_a_half_found_alone_counts_for_the_whole_plate():
+    # A Missouri plate's halves either side of its emblem are lines of their own in half
+    # the frames (2DA, DA0 and 2DA0 of 2DA044, clip 274): those are the plate's, not
+    # evidence for a four-character plate that is a fragment.
+    texts = ["2DA0", "2DA044", "2DA", "2DA", "2DA0", "2DA044", "DA0"]
+    track = _track(texts)
+    assert track.vote()[0] == "2DA044"
+    assert accept_track(track)
+
+
 def test_reads_that_do_not_agree_are_not_a_pass():
     # Four confident reads of whatever was there, no two alike: not evidence of one plate.
     track = _track(["F0704UUA", "4WPUTT", "4WJPUTT", "04UUA"])
