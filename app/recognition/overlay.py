@@ -31,6 +31,11 @@ _WITHIN = 0.6  # share of a line's box inside a remembered place that makes it t
 # seen still: white text over a white vehicle has no edges, and when the vehicle has
 # gone the text is back at the same pixels, to be told still only a second later.
 _REMEMBER_FRAMES = 25
+# Lines are remembered only up to this share of the picture's height. A clock or a camera
+# name is a few percent of it; a still picture's edges chain into "lines" of any size,
+# and one a third of the picture tall, remembered, hid a plate that drove into it a
+# second later for its whole pass (SG8L7E, clip 268).
+_CAPTION_SHARE = 1 / 8
 # Lines are remembered only once edges have a second of history: until then everything
 # in the picture counts as still, a plate already in view when the video starts too.
 _KNOWN_AFTER = 5
@@ -77,7 +82,7 @@ class OverlayMap:
         holds still too, and a plate passing in front of it must not inherit that.
         """
         if self.still_fraction(box) >= _FRACTION:
-            if self.frames > _KNOWN_AFTER:
+            if self.frames > _KNOWN_AFTER and box[3] <= self._caption_h():
                 # The same text found again (a pixel off) replaces its old place; other
                 # places, bigger or smaller, keep their own time and lapse on their own:
                 # merged, a line found once across the top of the first frame (a whole
@@ -88,3 +93,7 @@ class OverlayMap:
                 self.burnt.append((box, self.frames))
             return True
         return any(lies_within(box, b, _WITHIN) for b, _ in self.burnt)
+
+    def _caption_h(self) -> float:
+        """The tallest line remembered as burnt in: a caption is a small part of the picture."""
+        return _CAPTION_SHARE * _SCALE * (self.edges.shape[0] if self.edges is not None else 0)

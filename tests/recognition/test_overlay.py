@@ -31,3 +31,20 @@ def test_a_plate_under_a_large_place_found_still_once_is_not_burnt_in():
         assert overlay.burnt_in(CLOCK)
     # The clock inside the large place must not keep that place remembered.
     assert not overlay.burnt_in(PLATE)
+
+
+def test_a_plate_just_after_a_still_picture_is_not_burnt_in():
+    # A still picture's edges chain into a "line" a third of the picture tall; a plate
+    # that drives into that place a moment later is read (SG8L7E, clip 268), and a
+    # caption found still is remembered as before.
+    rng = np.random.default_rng(1)
+    clock = (rng.random((CLOCK[3], CLOCK[2])) > 0.5).astype(np.uint8) * 255
+    overlay = OverlayMap()
+    still = _frame(rng, clock)
+    for _ in range(8):
+        overlay.update(still)
+        assert overlay.burnt_in(LARGE) and overlay.burnt_in(CLOCK)
+    for _ in range(3):
+        overlay.update(_frame(rng, clock))
+    assert not overlay.burnt_in(PLATE)
+    assert any(place == CLOCK for place, _ in overlay.burnt)
