@@ -6,9 +6,9 @@ glyph is an O beside letters and a 0 beside digits (0CA069 read OCA069, 14CV10 r
 14CVI0). Two glyphs of one line that match each other closely are the same character,
 so they are settled together, on their pooled evidence.
 
-Only these two pairs: B and 8, S and 5, D and 0 are drawn apart on purpose, and on the
-training photos such pairs on one plate matched up to 0.905 (`_ALIKE`), where the same
-character twice matched 0.95 at the median.
+Only these two pairs: B and 8, S and 5, D and 0 are drawn apart on purpose. On the
+training photos such different pairs on one plate matched at most 0.905 and the same
+character twice 0.95 at the median; `_ALIKE` lies between.
 """
 from __future__ import annotations
 
@@ -47,10 +47,11 @@ def settled_alike(text: str, probs: np.ndarray, members: tuple[tuple[int, int, i
             pooled = rows[group].astype(np.float64).sum(axis=0)
             pooled[_LETTERS] *= I_PRIOR
             pooled /= pooled.sum()
-            rows = rows.copy() if rows is probs else rows
+            rows = rows.copy() if rows is probs else rows  # the caller's rows stay as read
+            char = PLATE_ALPHABET[int(pooled.argmax())]
             for i in group:
-                chars[i] = PLATE_ALPHABET[int(pooled.argmax())]
-                rows[i] = pooled
+                chars[i] = char
+            rows[group] = pooled
     return "".join(chars), rows
 
 
