@@ -323,7 +323,7 @@ class Tracker:
         for tr, text in self.held:
             waiting = t_s - tr.last_seen <= self.merge_s or any(
                 o.sightings[0].t_s - tr.last_seen <= self.merge_s
-                and (similar_text(o.best_text, text) or _same_plate_text(o.best_text, text))
+                and (similar_text(o.best_text, text) or _same_plate_text(o.best_text, text) or _read_in(o, text))
                 for o in self.open)
             (kept if waiting else done).append((tr, text))
         self.held = kept
@@ -358,10 +358,26 @@ class Tracker:
 
 def _same_pass(a: PlateTrack, a_text: str, b: PlateTrack, b_text: str, merge_s: float) -> bool:
     """Two tracks of one plate, close in time: the same text (one character apart at
-    most), or one a run of four or more of the other's characters (X039 of VLX039: part
-    of the plate taken for a line of its own, or read while the rest was in glare)."""
+    most), one a run of four or more of the other's characters (X039 of VLX039: part
+    of the plate taken for a line of its own, or read while the rest was in glare), or
+    one's plate read exactly in the other (`_read_in`)."""
     gap = max(b.sightings[0].t_s - a.last_seen, a.sightings[0].t_s - b.last_seen)
-    return gap <= merge_s and _same_plate_text(a_text, b_text)
+    return gap <= merge_s and (_same_plate_text(a_text, b_text) or _read_in(b, a_text) or _read_in(a, b_text))
+
+
+def _read_in(track: PlateTrack, text: str) -> bool:
+    """Is `text`, five characters or more, one of the track's reads exactly?
+
+    A small, blurred plate is read in pieces: TNP222 read whole in one frame of a pass
+    and as TNP2, TP22 or ITNP24 in the others, so the pass split where a frame or two read
+    nothing, and the second part, voted on its pieces, came to TPP2. A whole read of the
+    first part's plate in the second is the same plate: the pass is one, and the first
+    part waits for the second while it is open.
+    """
+    return len(text) >= _READ_IN_MIN and any(s.plate == text for s in track.sightings)
+
+
+_READ_IN_MIN = 5
 
 
 def _same_plate_text(a: str, b: str) -> bool:

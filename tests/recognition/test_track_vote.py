@@ -199,6 +199,40 @@ def test_a_run_of_the_plate_read_as_its_own_line_is_the_same_pass():
     assert accepted == ["VLX039"]
 
 
+def test_a_small_plate_read_in_pieces_across_a_gap_is_one_pass():
+    # Blind clip 288, as read: TNP222, 100 px wide and blurred, read whole in two frames
+    # and in pieces in the rest (its 222 also as a smaller line of its own), nothing for
+    # a second between. Then the road stood still, which kept the second part open for
+    # seconds after the first was let go. The two parts voted TNP222 and TPP2, and
+    # neither had the three agreeing reads a pass needs. (frame: text, confidence, box,
+    # glyph height, plateness)
+    seen = {1116: ("TNP222", 0.99, (718, 425, 114, 48), 22.5, 0.99),
+            1122: ("222", 0.98, (763, 433, 39, 27), 12.0, 0.19),
+            1134: ("TNP2", 0.89, (657, 436, 82, 44), 22.0, 0.94),
+            1152: ("222", 1.0, (661, 442, 41, 29), 13.0, 0.42),
+            1158: ("222", 0.95, (641, 445, 39, 27), 12.0, 0.44),
+            1164: ("TP22", 1.0, (554, 442, 96, 47), 22.0, 0.97),
+            1176: ("TNP222", 0.91, (513, 445, 117, 49), 23.0, 0.97),
+            1182: ("TNP2", 0.84, (493, 452, 86, 44), 22.0, 0.9),
+            1188: ("ITNP24", 0.84, (471, 449, 118, 49), 23.0, 0.98),
+            1194: ("TNP2", 0.81, (452, 456, 85, 44), 22.0, 0.94),
+            1200: ("222", 0.8, (499, 458, 40, 27), 12.0, 0.32)}
+    tracker = Tracker()
+    passes = []
+    for f in range(1110, 1410, 6):
+        if 1212 <= f <= 1278 and f != 1266:
+            tracker.keep_alive(f / 30)  # frames skipped as unchanged
+            continue
+        reads = []
+        if f in seen:
+            text, confidence, box, glyph_h, plateness = seen[f]
+            reading = PlateReading(text, text, confidence, box)
+            reads = [FrameRead(LineRead(reading, _one_hot(text), glyph_h, confidence, plateness=plateness))]
+        passes += tracker.update(f, f / 30, reads, np.zeros((4, 4, 3), np.uint8))
+    passes += tracker.close_all()
+    assert [p.vote()[0] for p in passes if accept_track(p)] == ["TNP222"]
+
+
 def test_the_next_vehicle_where_the_last_one_was_is_a_new_pass():
     # Benchmark clip 102: 10DTM leaves, seconds of unchanged empty road keep its track
     # alive, and SG8L7E arrives at the same spot of the picture: two passes, two reads.
