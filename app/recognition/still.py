@@ -106,8 +106,10 @@ def _widened(chosen: list[_Choice], engine: OcrEngine, tallest: float) -> list[L
 
     Many states print condensed glyphs, and squeezed to the recogniser's height a
     condensed W or M is read as H or V (411SJW read 411SJH at 0.92, CUST0M read CUST0V
-    at 0.68). Widened, the same line shows them as the letters they are. Only a character
-    the first read doubted is replaced, and only by W or M read surely on the wider line.
+    at 0.68), and a condensed Y as V, surely (PH5M9Y read PH5M9V at 0.98-1.0 in half the
+    frames of a pass, clip 291). Widened, the same line shows them as the letters they
+    are. An H or V the first read doubted is replaced by W or M, and any V by Y, read
+    surely on the wider line.
     """
     out = [c.read for c in chosen]
     doubtful = [k for k, c in enumerate(chosen) if _narrowed_at(c.reading)]
@@ -122,7 +124,10 @@ def _widened(chosen: list[_Choice], engine: OcrEngine, tallest: float) -> list[L
             continue
         text, probs = list(r.text), r.char_probs.copy()
         for i in _narrowed_at(r):
-            if w.text[i] in "WM" and float(w.char_probs[i].max()) >= _SURE_WIDE:
+            squeezed = "WM" if float(r.char_probs[i].max()) < _DOUBT else ""
+            if r.text[i] == "V":
+                squeezed += "Y"
+            if w.text[i] in squeezed and float(w.char_probs[i].max()) >= _SURE_WIDE:
                 text[i], probs[i] = w.text[i], w.char_probs[i]
         if "".join(text) != r.text:
             widened = replace(r, text="".join(text), raw_text=_respelt(r.raw_text, "".join(text)), char_probs=probs)
@@ -141,7 +146,7 @@ def _settled(r: LineReading, line: TextLine, image: np.ndarray) -> LineReading:
 def _narrowed_at(r: LineReading) -> list[int]:
     if r.char_probs.shape[0] != len(r.text):
         return []
-    return [i for i, c in enumerate(r.text) if c in "HV" and float(r.char_probs[i].max()) < _DOUBT]
+    return [i for i, c in enumerate(r.text) if c == "V" or (c == "H" and float(r.char_probs[i].max()) < _DOUBT)]
 
 
 def _respelt(raw: str, text: str) -> str:
@@ -151,8 +156,9 @@ def _respelt(raw: str, text: str) -> str:
     return "".join(out) if normalise_plate("".join(out)) == text else text
 
 
-# H and V are what a condensed W or M looks like; widened by half, the recogniser sees
-# them. Below _DOUBT the first read was not sure; at _SURE_WIDE the widened one is.
+# H and V are what a condensed W or M looks like, V what a condensed Y does; widened by
+# half, the recogniser sees them. Below _DOUBT the first read was not sure; at
+# _SURE_WIDE the widened one is.
 _WIDEN = 1.5
 _DOUBT = 0.95
 _SURE_WIDE = 0.9

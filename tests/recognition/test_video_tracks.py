@@ -211,6 +211,17 @@ def test_a_plate_whose_blurred_glyphs_run_together_is_read_from_its_band(engine,
 
 
 
+def test_a_condensed_y_is_not_voted_a_v(engine, scenes_dir, tmp_path):
+    # PH5M9Y as blind clip 291 drew it: squeezed to the recogniser's height, Missouri's
+    # narrow Y reads as a V at 0.98-1.0 in about half the frames, and the pass voted
+    # PH5M9V; on the line widened by half it reads Y every time.
+    image = cv2.imread(str(scenes_dir / "wts-lg-000181.jpg"))
+    frames = _as_generated(image, range(1, 123), zoom=(1.4269, 0.000872), tx=(-264.26, -1.8087),
+                           ty=(-138.36, -2.2686), blur=(-1.23, -1.88), gain=(0.997, 0.000795))
+    reads = extract_files([_write(tmp_path / "missouri.mp4", frames)], engine)
+    assert [r.plate for r in reads] == ["PH5M9Y"]
+
+
 class _Counting:
     """The session's engine, counting the crops it is given to read."""
 
