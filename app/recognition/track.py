@@ -175,15 +175,17 @@ class PlateTrack:
 
 
 # What a read that is a run of the candidate (it lost characters at an end) costs the
-# candidate when the longer reads agree on those characters: less than a misread, as in
+# candidate when the longer reads agree on those characters: under half a misread, as in
 # video a glyph merged with the plate frame or blurred away is lost far more often than
 # a bolt or a frame corner is added as the same character each time (TWF220 read WF220
-# in four frames and in full in three). A frame edge read as M, W or V is no such agreement.
-LOST_END_COST = 0.7
+# in four frames and in full in three; DL3C2Z's broken Z lost in twelve frames and read
+# Z in six, at 0.96-0.99: voted DL3C2 at 0.7, clip 283). Replaying the reads of 33 clips
+# at 0.45 changed that pass alone. A frame edge read as M, W or V is no such agreement.
+LOST_END_COST = 0.45
 _SURE_END = 0.8
 # What a read one end character longer costs a candidate when the reads of its length
-# agree on all but that character: the candidate's surroundings read, as likely as a
-# lost end (a frame's side read V, W or M beside 5VDA555 in 11 of 17 frames).
+# agree on all but that character: the candidate's surroundings read (a frame's side
+# read V, W or M beside 5VDA555 in 11 of 17 frames).
 UNSURE_END_COST = 0.7
 _SAME_PLACE_S = 0.6  # three analysed frames at 5 a second
 
