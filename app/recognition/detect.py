@@ -16,6 +16,11 @@ import numpy as np
 _MIN_GLYPH_H = 9  # below this, the recogniser cannot read a plate anyway
 _MIN_GLYPHS = 3
 _MAX_GLYPHS = 10
+# Grey levels a pixel must lie below its window's mean to be ink. A plate in deep shade
+# or dusk has glyphs only 10-20 levels darker than its ground, and blurred, their thin
+# strokes break apart at this offset: still.faint_lines searches again at FAINT_OFFSET.
+INK_OFFSET = 7
+FAINT_OFFSET = 4
 
 
 @dataclass(frozen=True)
@@ -173,11 +178,14 @@ def _line_from(group: np.ndarray, dark: bool, gray: np.ndarray) -> TextLine | No
     return TextLine(x0, y0, x1 - x0, y1 - y0, gh, angle, len(group), dark, members)
 
 
-def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
+def find_text_lines(gray: np.ndarray, quick: bool = False, offset: int = INK_OFFSET,
+                    small: bool = False) -> list[TextLine]:
     """Candidate plate-number lines in a grey uint8 image, the likeliest plate numbers first.
 
     `quick` looks only for dark glyphs on a light ground, in the window that suits a
-    plate in a scene, at about a seventh of the cost (still.colour_free_lines).
+    plate in a scene, at about a seventh of the cost (still.colour_free_lines), or with
+    `small` in the smallest window. `offset` is how much darker than its surroundings a
+    pixel must be to be ink.
     """
     H, W = gray.shape[:2]
     max_h = int(H * 0.95)
@@ -193,11 +201,11 @@ def find_text_lines(gray: np.ndarray, quick: bool = False) -> list[TextLine]:
     crop_block = blocks[-1]  # always the largest: at least 31 and a third of the side
     polarities = (True, False)
     if quick:
-        blocks, polarities = [blocks[-2]], (True,)
+        blocks, polarities = [blocks[0] if small else blocks[-2]], (True,)
     for block in blocks:
         # With a whole-number offset every pixel is on exactly one side of its local mean,
         # so the light-glyph binary is the dark-glyph one inverted: one threshold serves both.
-        dark_binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 7)
+        dark_binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, offset)
         for dark in polarities:
             binary = dark_binary if dark else cv2.bitwise_not(dark_binary)
             parts = _components(binary)

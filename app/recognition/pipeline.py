@@ -27,7 +27,7 @@ from .detect import cut_by_frame, in_text_block
 from .overlay import OverlayMap
 from .formats import has_digit
 from .plateness import plate_probability
-from .still import (MAX_LINES, ImageSearch, LineRead, colour_free_lines, line_source, read_frame, read_lines,
+from .still import (MAX_LINES, ImageSearch, LineRead, colour_free_lines, faint_lines, line_source, read_frame, read_lines,
                     search_image, unmarked)
 from .track import MIN_PASS_CONFIDENCE, FrameRead, PlateTrack, Tracker, accept_track, lettering_beside_plate
 
@@ -383,6 +383,9 @@ def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
              if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
     lines += extra
     found += extra
+    faint = [l for l in faint_lines(search, found) if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
+    lines += faint
+    found += faint
     # A line whose surroundings look nothing like a plate's is not read: on the clips a
     # third of the lines read were such, and none of them was a plate read ever so
     # roughly (the lowest plate line judged 0.30); the recogniser is the slower half.

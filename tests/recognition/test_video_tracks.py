@@ -222,6 +222,18 @@ def test_a_condensed_y_is_not_voted_a_v(engine, scenes_dir, tmp_path):
     assert [r.plate for r in reads] == ["PH5M9Y"]
 
 
+def test_a_plate_in_shade_with_faint_glyphs_is_read(engine, scenes_dir, tmp_path):
+    # DL3C2Z as blind clip 289 drew it: a white car in shade, the glyphs about 15 grey
+    # levels darker than the plate. At the usual ink offset their blurred strokes break
+    # apart, and after its first second the plate was found in no frame: the pass voted
+    # DL3C2 on the few frames before.
+    image = cv2.imread(str(scenes_dir / "wts-lg-000016.jpg"))
+    frames = _as_generated(image, range(4, 109), zoom=(1.23737, -0.0015557), tx=(-441.43, 7.5723),
+                           ty=(-15.0788, 0.42821), blur=(6.684, -0.09685), gain=(0.89595, 0.0001618))
+    reads = extract_files([_write(tmp_path / "shade.mp4", frames)], engine)
+    assert [r.plate for r in reads] == ["DL3C2Z"]
+
+
 class _Counting:
     """The session's engine, counting the crops it is given to read."""
 
