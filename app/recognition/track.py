@@ -131,7 +131,8 @@ class PlateTrack:
 
     def _vote_length(self, length: int) -> tuple[str, float, list[Sighting], np.ndarray]:
         """The per-character vote of the reads of one length: (text, mean agreement,
-        those reads, each position's agreement: the winning character's share).
+        those reads, each position's agreement: the share of the winning character and its
+        look-alikes, _alike_share).
 
         Reads one or two characters shorter that match a stretch of the voted text but
         for one character (FLR236 against 5FL8236) also vote, at their place: they are
