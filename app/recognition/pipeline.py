@@ -23,7 +23,7 @@ from .media import is_video, media_files, open_picture, sha256_file
 from .metadata import recording_start
 from .ocr import OcrEngine
 from .reads import ExtractedRead
-from .detect import cut_by_frame, in_text_block
+from .detect import TextLine, cut_by_frame, in_text_block
 from .overlay import OverlayMap
 from .formats import has_digit
 from .plateness import plate_probability
@@ -377,15 +377,18 @@ def read_video_frame(image: np.ndarray, engine: OcrEngine, overlay: OverlayMap,
         search = search_image(image)
     gray = search.gray
     overlay.update(gray)
+
+    def readable(more: list[TextLine]) -> list[TextLine]:
+        return [l for l in more if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
+
     found = [l for l in search.lines if not overlay.burnt_in(l.box)]
     lines = [l for l in found if not cut_by_frame(l, gray.shape)][:MAX_LINES]
-    extra = [l for l in colour_free_lines(search.value_lines, found)
-             if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
-    lines += extra
-    found += extra
-    faint = [l for l in faint_lines(search, found) if not overlay.burnt_in(l.box) and not cut_by_frame(l, gray.shape)]
-    lines += faint
+    # The other searches' lines, each where none found before it lies.
+    colour = readable(colour_free_lines(search.value_lines, found))
+    found += colour
+    faint = readable(faint_lines(search, found))
     found += faint
+    lines += colour + faint
     # A line whose surroundings look nothing like a plate's is not read: on the clips a
     # third of the lines read were such, and none of them was a plate read ever so
     # roughly (the lowest plate line judged 0.30); the recogniser is the slower half.

@@ -386,8 +386,8 @@ def _where_none(lines: list[TextLine], found: list[TextLine]) -> list[TextLine]:
 def read_frame(image: np.ndarray, engine: OcrEngine, max_lines: int = MAX_LINES) -> list[LineRead]:
     """All plate-like reads on one BGR (or grey) image, most plate-like first."""
     search = search_image(image)
-    lines = search.lines[:max_lines] + colour_free_lines(search.value_lines, search.lines)
-    lines += faint_lines(search, lines + search.lines)
+    colour = colour_free_lines(search.value_lines, search.lines)
+    lines = search.lines[:max_lines] + colour + faint_lines(search, search.lines + colour)
     return unmarked(read_lines(search.gray, engine, lines, value=search.value), engine)
 
 
